@@ -1,0 +1,9 @@
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: 'client',
+  build: {
+    outDir: '../dist/client',
+    emptyOutDir: true,
+  },
+});
