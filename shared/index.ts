@@ -50,4 +50,4 @@ export {
   type TrashEntry,
 } from './read.ts';
 export { resolveTree, isInSubtree, type ResolvedTree } from './tree.ts';
-export { applyTextDiff } from './text-diff.ts';
+export { applyTextDiff, wellFormed } from './text-diff.ts';

@@ -22,7 +22,7 @@ import {
   type TextField,
 } from './schema.ts';
 import { isInSubtree, resolveTree, type ResolvedTree } from './tree.ts';
-import { applyTextDiff } from './text-diff.ts';
+import { applyTextDiff, wellFormed } from './text-diff.ts';
 
 /** Who made a change and when; shared/ reads no clock, so the caller passes both. */
 export interface Actor {
@@ -106,7 +106,7 @@ export function createPlan(
   if (meta.has('schema') || meta.has('title')) return false;
   doc.transact(() => {
     meta.set('schema', SCHEMA_VERSION);
-    meta.set('title', init.title);
+    meta.set('title', wellFormed(init.title));
     if (init.year !== undefined) meta.set('year', init.year);
   }, originOf(opts));
   return true;
@@ -124,8 +124,8 @@ export function updatePlan(
   const meta = metaOf(doc);
   doc.transact(() => {
     if (!meta.has('schema')) meta.set('schema', SCHEMA_VERSION);
-    if (patch.title !== undefined && meta.get('title') !== patch.title)
-      meta.set('title', patch.title);
+    if (patch.title !== undefined && meta.get('title') !== wellFormed(patch.title))
+      meta.set('title', wellFormed(patch.title));
     if (patch.year === null) meta.delete('year');
     else if (patch.year !== undefined && meta.get('year') !== patch.year)
       meta.set('year', patch.year);
@@ -141,8 +141,8 @@ export function addTask(
   opts: OpOptions = {},
 ): string {
   const tasks = tasksOf(doc);
-  const { id: givenId, ...rest } = fields;
-  checkTaskFields(doc, rest);
+  const { id: givenId, ...given } = fields;
+  const rest = checkTaskFields(doc, given);
   if (givenId !== undefined) {
     if (typeof givenId !== 'string' || !ID_RE.test(givenId))
       throw new AppError('invalid-value', `task id must match ${ID_RE.source}`);
@@ -179,7 +179,7 @@ export function addTask(
  */
 export function updateTask(doc: Y.Doc, id: string, patch: TaskFields, opts: OpOptions = {}): void {
   const task = requireTask(doc, id);
-  checkTaskFields(doc, patch);
+  patch = checkTaskFields(doc, patch);
   doc.transact(() => {
     let changed = false;
     for (const f of TEXT_FIELDS) {
@@ -239,8 +239,8 @@ export function removeTask(doc: Y.Doc, id: string, opts: OpOptions = {}): boolea
   doc.transact(() => {
     task.set(K.deleted, true);
     if (opts.actor) {
-      task.set(K.deletedBy, opts.actor.name);
-      task.set(K.deletedAt, opts.actor.at);
+      task.set(K.deletedBy, wellFormed(String(opts.actor.name)));
+      task.set(K.deletedAt, wellFormed(String(opts.actor.at)));
     }
   }, originOf(opts));
   return true;
@@ -292,7 +292,7 @@ export function addBranch(doc: Y.Doc, branch: NewBranch, opts: OpOptions = {}): 
     const b = new Y.Map<unknown>();
     b.set('name', name);
     if (branch.secretary !== undefined && branch.secretary !== '')
-      b.set('secretary', branch.secretary);
+      b.set('secretary', wellFormed(branch.secretary));
     b.set(K.rank, safeKeyBetween(last, null));
     b.set(K.deleted, false);
     branches.set(id, b);
@@ -314,8 +314,8 @@ export function updateBranch(
   doc.transact(() => {
     if (name !== undefined && b.get('name') !== name) b.set('name', name);
     if (patch.secretary === '') b.delete('secretary');
-    else if (patch.secretary !== undefined && b.get('secretary') !== patch.secretary)
-      b.set('secretary', patch.secretary);
+    else if (patch.secretary !== undefined && b.get('secretary') !== wellFormed(patch.secretary))
+      b.set('secretary', wellFormed(patch.secretary));
   }, originOf(opts));
 }
 
@@ -343,8 +343,8 @@ function originOf(opts: OpOptions): unknown {
 }
 
 function stamp(task: TaskMap, actor: Actor): void {
-  task.set(K.updatedBy, actor.name);
-  task.set(K.updatedAt, actor.at);
+  task.set(K.updatedBy, wellFormed(String(actor.name)));
+  task.set(K.updatedAt, wellFormed(String(actor.at)));
 }
 
 function setText(task: TaskMap, field: TextField, next: string): boolean {
@@ -398,7 +398,7 @@ function checkYear(year: unknown): void {
 
 function checkBranchName(doc: Y.Doc, name: unknown, self: string | null): string {
   checkString('name', name, MAX_SHORT);
-  const trimmed = (name as string).trim();
+  const trimmed = wellFormed((name as string).trim());
   if (trimmed === '') throw new AppError('invalid-value', 'a branch needs a name');
   for (const [id, b] of branchesOf(doc))
     if (id !== self && b.get(K.deleted) !== true && str(b.get('name')) === trimmed)
@@ -406,7 +406,8 @@ function checkBranchName(doc: Y.Doc, name: unknown, self: string | null): string
   return trimmed;
 }
 
-function checkTaskFields(doc: Y.Doc, fields: TaskFields): void {
+/** Validates task fields and returns them with every string made well-formed. */
+function checkTaskFields(doc: Y.Doc, fields: TaskFields): TaskFields {
   checkKeys(fields, FIELD_NAMES);
   for (const f of TEXT_FIELDS) if (fields[f] !== undefined) checkString(f, fields[f], MAX_TEXT);
   for (const f of ['number', 'lead', 'assignee'] as const)
@@ -430,6 +431,15 @@ function checkTaskFields(doc: Y.Doc, fields: TaskFields): void {
         throw new AppError('unknown-branch', `no branch ${String(o)}`);
     }
   }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (typeof value === 'string') out[key] = wellFormed(value);
+    else if (key === 'deadline' && value !== null && value !== undefined) {
+      const d = value as Deadline;
+      out[key] = d.text === undefined ? { ...d } : { ...d, text: wellFormed(d.text) };
+    } else out[key] = value;
+  }
+  return out as TaskFields;
 }
 
 function cleanDeadline(d: Deadline | null | undefined): Deadline {

@@ -121,16 +121,18 @@ export function readTask(doc: Y.Doc, id: string): Task | null {
   return readTaskMap(id, task, new Set(readBranches(doc).map((b) => b.id)));
 }
 
-/** Deleted tasks at the top of each deleted subtree, most recently deleted first. */
+/**
+ * Every deleted task (one deleted inside an already deleted subtree too, so that restoring
+ * each entry brings back everything), most recently deleted first.
+ */
 export function readTrash(doc: Y.Doc, tree: ResolvedTree = resolveTree(doc)): TrashEntry[] {
   const tasks = tasksOf(doc);
   const out: TrashEntry[] = [];
   const count = (id: string): number =>
     1 + (tree.childrenOf.get(id) ?? []).reduce((n, c) => n + count(c), 0);
   for (const id of tree.hidden) {
-    const parent = tree.parentOf.get(id) ?? null;
-    if (parent !== null && tree.hidden.has(parent)) continue;
     const t = tasks.get(id) as TaskMap;
+    if (t.get(K.deleted) !== true) continue;
     const entry: {
       id: string;
       title: string;

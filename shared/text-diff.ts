@@ -33,3 +33,24 @@ export function applyTextDiff(ytext: Y.Text, next: string): void {
   if (endPrev > start) ytext.delete(start, endPrev - start);
   if (endNext > start) ytext.insert(start, next.slice(start, endNext));
 }
+
+/**
+ * Replaces lone surrogates with U+FFFD. Yjs sends strings as UTF-8, which cannot carry a
+ * lone surrogate: the sender would keep it while every receiver gets U+FFFD, and the
+ * replicas would never agree again. So no string enters the document unpaired.
+ */
+export function wellFormed(s: string): string {
+  let out: string[] | null = null;
+  for (let i = 0; i < s.length; i += 1) {
+    const c = s.charCodeAt(i);
+    if (isHigh(c) && i + 1 < s.length && isLow(s.charCodeAt(i + 1))) {
+      i += 1;
+      continue;
+    }
+    if (isHigh(c) || isLow(c)) {
+      out ??= s.split('');
+      out[i] = '\uFFFD';
+    }
+  }
+  return out === null ? s : out.join('');
+}

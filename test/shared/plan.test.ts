@@ -312,6 +312,28 @@ describe('moveTask', () => {
     expect(plan.tasks[0]?.children).toHaveLength(1);
   });
 
+  it('resolves a three-way cycle from three replicas deterministically', () => {
+    const docs = peers(3) as [Y.Doc, Y.Doc, Y.Doc];
+    const [a, b, c] = docs;
+    addTask(a, null, { id: 'root', title: 'R' });
+    for (const id of ['A', 'B', 'C']) addTask(a, 'root', { id, title: id });
+    syncAll(...docs);
+    moveTask(a, 'A', 'B');
+    moveTask(b, 'B', 'C');
+    moveTask(c, 'C', 'A');
+    // Deliver in different orders to different replicas.
+    syncAll(c, b);
+    syncAll(a, b);
+    syncAll(c, a);
+    const plan = readPlan(a);
+    expect(readPlan(b)).toEqual(plan);
+    expect(readPlan(c)).toEqual(plan);
+    const ids = JSON.stringify(plan).match(/"id":"[^"]+"/g) ?? [];
+    expect(ids.sort()).toEqual(['"id":"A"', '"id":"B"', '"id":"C"', '"id":"root"']);
+    // The latest move is undone: its task returns to where it was, under root.
+    expect(plan.tasks[0]?.children).toHaveLength(1);
+  });
+
   it('orders tasks inserted concurrently at one spot the same way everywhere', () => {
     const [a, b] = peers(2) as [Y.Doc, Y.Doc];
     addTask(a, null, { id: 'x', title: 'x' });
@@ -356,9 +378,9 @@ describe('removeTask and restoreTask', () => {
     const doc = peer(1);
     addTask(doc, null, { id: 'a', title: 'A' });
     addTask(doc, 'a', { id: 'b', title: 'B' });
-    removeTask(doc, 'b');
-    removeTask(doc, 'a');
-    expect(readTrash(doc).map((t) => t.id)).toEqual(['a']);
+    removeTask(doc, 'b', { actor: { name: '甲', at: '2023-01-01T00:00:00Z' } });
+    removeTask(doc, 'a', { actor: { name: '甲', at: '2023-01-02T00:00:00Z' } });
+    expect(readTrash(doc).map((t) => t.id)).toEqual(['a', 'b']);
     restoreTask(doc, 'b');
     expect(titles(readPlan(doc).tasks[0]?.children ?? [])).toEqual(['B']);
   });
