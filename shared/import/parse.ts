@@ -130,7 +130,7 @@ function cleanLine(line: string): string {
   const trimmed = isRow
     ? line.replace(/^[ \u3000]+|[ \u3000]+$/g, '')
     : line.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
-  // 国 家 粮 食 局 / 目　录: letters spaced out for looks.
+  // 国 家 粮 食 局 / 目 录: letters spaced out for looks.
   if (
     /^(?:[^\s\u3000][ \u3000]+){2,}[^\s\u3000]$/.test(trimmed) &&
     /^[\u3400-\u9fff \u3000]+$/.test(trimmed)
@@ -201,7 +201,7 @@ function strip(s: string): string {
 function isRedHeader(line: string): boolean {
   return (
     (/文件$/.test(line) && cpLength(line) <= 30) ||
-    /[〔［\[]\s*\d{4}\s*[〕］\]]\s*\d+\s*号/.test(line) ||
+    /[〔［[]\s*\d{4}\s*[〕］\]]\s*\d+\s*号/.test(line) ||
     /^签发人/.test(line) ||
     /^(机密|秘密|绝密|特急|加急|平急)(★|\s|$)/.test(line)
   );
