@@ -130,7 +130,7 @@ function addOwners(into: Responsibility, names: readonly string[]): void {
  * end a （A、B负责） or “A会同有关部门负责。”. A parenthesis in the middle of a sentence is
  * left alone: （党组） in 《党委（党组）…规定》 names no owner.
  */
-export function extractAnnotations(text: string, into: Responsibility): string {
+export function extractAnnotations(text: string, into: Responsibility, keepStop = true): string {
   let out = text.replace(PAREN_RE, (all, inner: string) => (readKeyed(inner, into) ? '' : all));
   const tail = TRAILING_PAREN_RE.exec(out);
   if (tail) {
@@ -139,13 +139,13 @@ export function extractAnnotations(text: string, into: Responsibility): string {
     const lead = /^(.+?)牵头[，,、；;]?(?:(.+?)(?:配合|参与|协助|协办))?$/.exec(inner);
     if (m && splitNames(m[1] ?? '').length > 0 && !/[，,]/.test(m[1] ?? '')) {
       addOwners(into, splitNames(m[1] ?? ''));
-      out = out.slice(0, tail.index) + stopOf(tail[0]);
+      out = out.slice(0, tail.index) + (keepStop ? stopOf(tail[0]) : '');
     } else if (lead && !/[，,].*[，,]/.test(inner)) {
       const first = splitNames(lead[1] ?? '');
       if (first[0] !== undefined) into.leadUnit ??= first[0];
       addOwners(into, first);
       addOwners(into, splitNames(lead[2] ?? ''));
-      out = out.slice(0, tail.index) + stopOf(tail[0]);
+      out = out.slice(0, tail.index) + (keepStop ? stopOf(tail[0]) : '');
     }
   }
   const together = TOGETHER_RE.exec(out);

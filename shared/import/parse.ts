@@ -170,7 +170,7 @@ function joinHardWraps(lines: string[]): string[] {
     const near = c + (counts.get(n - 1) ?? 0);
     if (near > best || (near === best && n > width)) [width, best] = [n, near];
   }
-  if (best < 3 || best / long < 0.3) return lines;
+  if (best < 3 || best / long < 0.3) return joinLongLines(lines);
   const out: string[] = [];
   for (const line of lines) {
     const prev = out[out.length - 1];
@@ -187,6 +187,43 @@ function joinHardWraps(lines: string[]): string[] {
     ) {
       out[out.length - 1] = prev + line;
     } else out.push(line);
+  }
+  return out;
+}
+
+/**
+ * Below the first heading, a long body line that does not end a sentence is a line wrapped
+ * by hand or by a converter: it continues on the next line.
+ */
+function joinLongLines(lines: string[]): string[] {
+  const out: string[] = [];
+  let outlineStarted = false;
+  let prevIsBody = false;
+  for (const line of lines) {
+    const isMarker = markerAt(line, false) !== null;
+    const prev = out[out.length - 1];
+    if (
+      outlineStarted &&
+      prevIsBody &&
+      prev !== undefined &&
+      line !== '' &&
+      !isMarker &&
+      !line.includes('\t') &&
+      !prev.includes('\t') &&
+      cpLength(prev) >= 20 &&
+      !/[。！？；：:;!?…]$/.test(prev) &&
+      !isAnnotationLine(line) &&
+      !isAnnotationLine(prev) &&
+      !DATE_LINE.test(line)
+    ) {
+      out[out.length - 1] = prev + line;
+      continue;
+    }
+    if (isMarker) outlineStarted = true;
+    // A heading alone on its line may lack a full stop; one that already has a sentence in it
+    // and runs on without one was wrapped.
+    prevIsBody = line !== '' && (!isMarker || /[。；;！？!?]/.test(line));
+    out.push(line);
   }
   return out;
 }
@@ -313,7 +350,7 @@ class OutlineReader {
       title += next;
       i++;
     }
-    const wrapper = /^关于(?:印发|转发|下发|发布|制定)(.+?)的通知$/.exec(title);
+    const wrapper = /关于(?:印发|转发|下发|发布|制定)(.+?)的通知$/.exec(title);
     if (wrapper) {
       const inner = (wrapper[1] ?? '').replace(/^《|》$/g, '');
       this.title = inner;
@@ -370,6 +407,8 @@ class OutlineReader {
     const out: string[] = [];
     let start = 0;
     const last = new Map(this.last);
+    const head = markerAt(line, this.decimal);
+    if (head !== null) last.set(head.kind, { value: head.value, label: head.label });
     const re = /[。；;！？!?][ \u3000]*/g;
     let m: RegExpExecArray | null;
     while ((m = re.exec(line)) !== null) {
@@ -513,11 +552,10 @@ function finish(raw: RawNode): OutlineNode {
     const next = lines[0];
     if (
       next !== undefined &&
-      cpLength(headline) >= 8 &&
+      cpLength(headline) >= 10 &&
       cpLength(next) <= 20 &&
-      !/[。；;！？!?]/.test(next) &&
-      !/[：:]$/.test(next) &&
-      lines.length > 1
+      !/[。；;！？!?，,]/.test(next) &&
+      !/[：:]$/.test(next)
     ) {
       title += next;
       lines.shift();
@@ -537,7 +575,7 @@ function finish(raw: RawNode): OutlineNode {
   }
   // Owners written in the heading's own text (before any point) or ending a heading.
   const titleParts: Responsibility = { owners: [] };
-  title = extractAnnotations(title, titleParts).replace(/[，,、\s]+$/, '');
+  title = extractAnnotations(title, titleParts, false).replace(/[，,、\s]+$/, '');
   let body = extractAnnotations(text.trim(), annotations);
   merge(annotations, titleParts);
   body = body.trim();
@@ -598,7 +636,7 @@ function findPoints(text: string): Point[] {
     const r: Responsibility = { owners: [] };
     let title = stop >= 0 ? chunk.slice(0, stop) : chunk;
     let body = stop >= 0 ? chunk.slice(stop + 1).trim() : '';
-    title = extractAnnotations(title, r).replace(/[，,、\s]+$/, '');
+    title = extractAnnotations(title, r, false).replace(/[，,、\s]+$/, '');
     body = extractAnnotations(body, r);
     points.push({
       start: c.index,

@@ -1,0 +1,479 @@
+import { describe, expect, it } from 'vitest';
+import { importPolicyText } from '../../../shared/import/index.ts';
+import { at, fixture, shape, titles } from './helpers.ts';
+
+describe('工作要点: numbering across sections, inline points, owners', () => {
+  const o = importPolicyText(fixture('work-points.txt'));
+
+  it('keeps item numbering that continues across sections, and points under a section', () => {
+    expect(shape(o.nodes)).toEqual([
+      [
+        '一、',
+        '强化政治建设',
+        [
+          ['（一）', '加强政治理论学习'],
+          ['（二）', '严明政治纪律和政治规矩'],
+        ],
+      ],
+      [
+        '二、',
+        '加强组织建设',
+        [
+          [
+            '（三）',
+            '规范组织生活',
+            [
+              ['一是', '落实“三会一课”制度'],
+              ['二是', '开展主题党日活动'],
+            ],
+          ],
+          ['（四）', '加强党员队伍建设'],
+        ],
+      ],
+      [
+        '三、',
+        '深化作风建设',
+        [
+          ['一要', '加强作风纪律教育'],
+          ['二要', '持续整治形式主义官僚主义'],
+          ['三要', '加强监督检查'],
+        ],
+      ],
+    ]);
+  });
+
+  it('reads a trailing （A、B负责） as the owners, in order, and drops it from the text', () => {
+    const item = at(o.nodes, 0, 0);
+    expect(item.owners).toEqual(['办公室', '各党支部']);
+    expect(item.body).toBe('坚持党组理论学习中心组每月集中学习制度，全年集中学习不少于12次。');
+  });
+
+  it('does not split the idiom 一是一、二是二 into points', () => {
+    const item = at(o.nodes, 0, 1);
+    expect(item.children).toEqual([]);
+    expect(item.body).toContain('做到一是一、二是二');
+    expect(item.owners).toEqual(['机关党委']);
+  });
+
+  it('does not take 统一是非 for a point', () => {
+    expect(at(o.nodes, 2, 2).body).toBe('对照中央八项规定精神，统一是非标准，开展明察暗访。');
+  });
+
+  it('reads “A会同有关部门负责” as lead A', () => {
+    const item = at(o.nodes, 1, 1);
+    expect(item.lead).toBe('人事股');
+    expect(item.owners).toEqual(['人事股']);
+    expect(item.body).toBe('严格发展党员程序，做好党员教育管理。');
+  });
+});
+
+describe('工作方案: headings alone on a line, wrapped text, annotation lines, sign-off', () => {
+  const o = importPolicyText(fixture('work-plan.txt'));
+
+  it('reads three levels 一、 （一） 1./（1） and joins a heading wrapped onto two lines', () => {
+    expect(shape(o.nodes)).toEqual([
+      ['一、', '工作目标'],
+      [
+        '二、',
+        '重点任务',
+        [
+          [
+            '（一）',
+            '开展特种设备安全隐患排查整治专项行动',
+            [
+              ['1.', '摸清底数'],
+              ['2.', '集中整治'],
+            ],
+          ],
+          [
+            '（二）',
+            '加强食品安全监管',
+            [
+              ['（1）', '校园食品安全'],
+              ['（2）', '农村集体聚餐'],
+            ],
+          ],
+        ],
+      ],
+      [
+        '三、',
+        '保障措施',
+        [
+          ['（一）', '加强组织领导'],
+          ['（二）', '强化督导考核'],
+        ],
+      ],
+    ]);
+  });
+
+  it('joins hard-wrapped body lines back into one paragraph', () => {
+    expect(at(o.nodes, 0).body).toBe(
+      '全年不发生较大及以上安全生产事故，一般事故起数和死亡人数实现“双下降”，安全生产形势持续稳定向好。',
+    );
+    expect(at(o.nodes, 1, 0, 0).body).toBe(
+      '对全县电梯、锅炉、压力容器等特种设备逐台登记造册，建立隐患台账，实行销号管理。',
+    );
+  });
+
+  it('attaches 牵头单位/责任单位/完成时限 lines to the node they follow', () => {
+    expect(at(o.nodes, 1, 0, 0)).toMatchObject({
+      lead: '特种设备股',
+      owners: ['特种设备股', '各市场监管所', '执法大队'],
+      deadline: '2024年6月底前',
+    });
+  });
+
+  it('reads annotations with half-width colons and semicolons on one line', () => {
+    expect(at(o.nodes, 1, 0, 1)).toMatchObject({
+      lead: '特种设备股',
+      owners: ['特种设备股', '执法大队'],
+      deadline: '2024年10月',
+    });
+  });
+
+  it('keeps a deadline in words as written', () => {
+    expect(at(o.nodes, 1, 1, 1)).toMatchObject({
+      owners: ['各市场监管所'],
+      deadline: '长期坚持',
+    });
+    expect(at(o.nodes, 1, 1, 0).owners).toEqual(['食品安全股']);
+  });
+
+  it('leaves the signature, the date and （此件公开发布） out of the last task', () => {
+    expect(at(o.nodes, 2, 1).body).toBe('将安全生产工作纳入年度考核，对工作不力的严肃问责。');
+    expect(titles(o.nodes).join()).not.toContain('此件公开发布');
+  });
+});
+
+describe('整改方案 with a tab-separated table', () => {
+  const o = importPolicyText(fixture('rectification-plan.txt'));
+
+  it('makes one node per table row under the heading above the table', () => {
+    expect(shape(o.nodes)).toEqual([
+      [
+        '一、',
+        '整改任务',
+        [
+          ['1', '理论学习不够深入，学用结合不紧'],
+          ['2', '“三重一大”制度执行不严格'],
+          ['3', '项目资金监管存在薄弱环节'],
+        ],
+      ],
+      [
+        '二、',
+        '保障措施',
+        [
+          ['（一）', '加强组织领导'],
+          ['（二）', '强化督促检查'],
+        ],
+      ],
+    ]);
+  });
+
+  it('maps 整改措施/责任领导/责任单位/完成时限 to body, lead, owners, deadline', () => {
+    expect(at(o.nodes, 0, 1)).toEqual({
+      number: '2',
+      title: '“三重一大”制度执行不严格',
+      body: '修订“三重一大”决策制度，建立会议纪要台账',
+      lead: '李华',
+      owners: ['办公室', '财务股'],
+      deadline: '2024年9月30日',
+      children: [],
+    });
+  });
+});
+
+describe('任务分工 table', () => {
+  const o = importPolicyText(fixture('task-division.txt'));
+
+  it('makes every row a task, the lead unit first among the owners', () => {
+    expect(o.title).toBe('某县教育局2024年重点工作任务分工');
+    expect(o.nodes.map((n) => [n.number, n.title, n.lead, n.owners, n.deadline])).toEqual([
+      ['1', '推进义务教育优质均衡发展', '基础教育股', ['基础教育股', '各中小学'], '2024年12月'],
+      ['2', '加强教师队伍建设', '人事股', ['人事股', '教师发展中心', '各中小学'], '2024年8月底前'],
+      ['3', '做好学生资助工作', '资助中心', ['资助中心'], '长期坚持'],
+      ['4', '改善农村学校办学条件', '计划财务股', ['计划财务股', '基建办'], '2024年第三季度'],
+    ]);
+  });
+});
+
+describe('a 通知 that wraps a 方案', () => {
+  const o = importPolicyText(fixture('notice-wrapping-plan.txt'));
+
+  it("takes the attachment's title and leaves the letter, letterhead and sign-off out", () => {
+    expect(o.title).toBe('2024年党风廉政建设工作方案');
+    expect(o.preamble).toBe('为深入推进全面从严治党，结合我局实际，制定本方案。');
+    expect(shape(o.nodes)).toEqual([
+      [
+        '一、',
+        '主要任务',
+        [
+          ['（一）', '落实主体责任'],
+          ['（二）', '加强廉政教育'],
+        ],
+      ],
+      [
+        '二、',
+        '工作要求',
+        [
+          ['（一）', '加强组织领导'],
+          ['（二）', '严格督查考核'],
+        ],
+      ],
+    ]);
+  });
+});
+
+describe('a table of contents', () => {
+  const o = importPolicyText(fixture('with-toc.txt'));
+
+  it('is not counted: each heading appears once', () => {
+    expect(o.preamble).toBe('');
+    expect(shape(o.nodes)).toEqual([
+      ['一、', '总体要求'],
+      [
+        '二、',
+        '重点任务',
+        [
+          ['（一）', '推进农村公路建设'],
+          ['（二）', '提升客运服务水平'],
+        ],
+      ],
+      ['三、', '保障措施', [['（一）', '加强组织领导']]],
+    ]);
+  });
+});
+
+describe('第X章 / 第X条', () => {
+  const o = importPolicyText(fixture('chapters-articles.txt'));
+
+  it('makes chapters sections and articles items, with （一） under an article', () => {
+    expect(shape(o.nodes)).toEqual([
+      [
+        '第一章',
+        '总则',
+        [
+          ['第一条', '为落实党风廉政建设责任制，根据有关规定，结合本局实际，制定本办法'],
+          ['第二条', '本办法适用于局机关各股室及局属各单位'],
+        ],
+      ],
+      [
+        '第二章',
+        '责任内容',
+        [
+          [
+            '第三条',
+            '局党组对党风廉政建设负全面领导责任，主要包括',
+            [
+              ['（一）', '贯彻落实上级关于党风廉政建设的决策部署'],
+              ['（二）', '研究部署党风廉政建设工作'],
+            ],
+          ],
+          ['第四条', '班子成员按照“一岗双责”要求，抓好分管领域党风廉政建设'],
+        ],
+      ],
+      [
+        '第三章',
+        '监督考核',
+        [['第五条', '局党组每年对党风廉政建设责任制落实情况进行一次检查考核']],
+      ],
+    ]);
+  });
+});
+
+describe('a decimal outline 1 / 1.1 / 1.2.1', () => {
+  const o = importPolicyText(fixture('decimal-outline.txt'));
+
+  it('nests by the number of parts', () => {
+    expect(shape(o.nodes)).toEqual([
+      ['1', '工作目标'],
+      [
+        '2',
+        '重点任务',
+        [
+          [
+            '2.1',
+            '推进政务数据共享',
+            [
+              ['2.1.1', '完善数据资源目录'],
+              ['2.1.2', '建设共享交换平台'],
+            ],
+          ],
+          ['2.2', '提升一网通办水平'],
+        ],
+      ],
+      ['3', '保障措施', [['3.1', '加强统筹协调']]],
+    ]);
+    expect(at(o.nodes, 0).body).toBe('到2024年底，政务服务事项网上可办率达到95%以上。');
+  });
+});
+
+describe('titles spaced out and wrapped over three lines', () => {
+  it('closes up the spacing and joins the lines', () => {
+    const o = importPolicyText(fixture('spaced-title.txt'));
+    expect(o.title).toBe('国家粮食和物资储备局关于做好2024年安全储粮和安全生产工作的实施方案');
+    expect(shape(o.nodes)).toEqual([
+      ['一、', '加强粮情检测'],
+      ['二、', '规范出入库作业'],
+    ]);
+  });
+});
+
+describe('text with no line breaks at all', () => {
+  it('still finds the title, the preamble and every heading', () => {
+    const o = importPolicyText(fixture('one-line.txt'));
+    expect(o.title).toBe('某县司法局2024年普法依法治理工作要点');
+    expect(o.preamble).toBe('为深入实施“八五”普法规划，推进全民守法，结合工作实际，制定本要点。');
+    expect(shape(o.nodes)).toEqual([
+      ['一、', '深入学习宣传习近平法治思想'],
+      [
+        '二、',
+        '突出重点内容宣传',
+        [
+          ['（一）', '宣传宪法'],
+          ['（二）', '宣传民法典'],
+        ],
+      ],
+      ['三、', '加强组织保障'],
+    ]);
+  });
+
+  it('splits a document whose sentences run on with no spacing either', () => {
+    const o = importPolicyText(
+      '一、加强学习。每月组织一次集中学习，做好学习记录。二、强化监督。落实谈心谈话制度，开展廉政提醒，推动工作落实。三、狠抓落实。各支部要明确责任分工，确保任务完成。',
+    );
+    expect(shape(o.nodes)).toEqual([
+      ['一、', '加强学习'],
+      ['二、', '强化监督'],
+      ['三、', '狠抓落实'],
+    ]);
+  });
+});
+
+describe('indentation with U+3000, spaces and tabs', () => {
+  it('does not change the structure', () => {
+    const o = importPolicyText(fixture('indentation.txt'));
+    expect(o.title).toBe('某县统计局2024年统计工作要点');
+    expect(shape(o.nodes)).toEqual([
+      [
+        '一、',
+        '夯实统计基础',
+        [
+          ['（一）', '规范统计台账'],
+          ['（二）', '加强统计执法'],
+        ],
+      ],
+      ['二、', '提升统计服务水平', [['（一）', '强化统计分析']]],
+    ]);
+  });
+});
+
+describe('half-width punctuation and full-width digits', () => {
+  const o = importPolicyText(fixture('half-width.txt'));
+
+  it('reads (一) like （一）, １． like 1., and . ; : like 。；：', () => {
+    expect(shape(o.nodes)).toEqual([
+      [
+        '一、',
+        '加强档案收集',
+        [
+          ['（一）', '做好年度档案接收'],
+          ['（二）', '加强重大活动档案收集'],
+        ],
+      ],
+      [
+        '二、',
+        '推进档案数字化',
+        [
+          ['1.', '完成馆藏档案数字化20万页'],
+          ['2.', '建设数字档案馆系统'],
+        ],
+      ],
+    ]);
+  });
+
+  it('reads a half-width (A负责) and a half-width annotation line', () => {
+    expect(at(o.nodes, 1, 1)).toMatchObject({
+      lead: '信息化股',
+      owners: ['信息化股'],
+      deadline: '2024年11月',
+    });
+  });
+});
+
+describe('traps', () => {
+  it('does not take 1.5亿元 or 一、二季度 at the start of a line for headings', () => {
+    const o = importPolicyText(
+      [
+        '一、稳定财政收入',
+        '全年一般公共预算收入力争达到',
+        '1.5亿元，同比增长5%。',
+        '二、加快项目建设',
+        '一、二季度完成前期工作，三季度开工建设。',
+      ].join('\n'),
+    );
+    expect(shape(o.nodes)).toEqual([
+      ['一、', '稳定财政收入'],
+      ['二、', '加快项目建设'],
+    ]);
+    expect(at(o.nodes, 1).body).toBe('一、二季度完成前期工作，三季度开工建设。');
+  });
+
+  it('reads a heading and its text on the same line, and on separate lines, the same way', () => {
+    const inline = importPolicyText(
+      '一、加强领导。成立领导小组，统筹推进工作。\n二、强化保障。落实经费，保障工作开展。',
+    );
+    const apart = importPolicyText(
+      '一、加强领导\n成立领导小组，统筹推进工作。\n二、强化保障\n落实经费，保障工作开展。',
+    );
+    expect(apart.nodes).toEqual(inline.nodes);
+    expect(at(inline.nodes, 0).body).toBe('成立领导小组，统筹推进工作。');
+  });
+
+  it('takes a keyed parenthetical anywhere in a point, and ignores a lone 一是', () => {
+    const o = importPolicyText(
+      [
+        '一、重点工作',
+        '（一）加强学习。一是集中学习（责任单位：办公室；完成时限：2024年6月底前）。每季度集中学习一次。二是个人自学。每人每年撰写心得体会不少于2篇。',
+        '（二）规范管理。其中一是要明确分工，不作为单独事项。',
+      ].join('\n'),
+    );
+    expect(at(o.nodes, 0, 0, 0)).toEqual({
+      number: '一是',
+      title: '集中学习',
+      body: '每季度集中学习一次。',
+      owners: ['办公室'],
+      deadline: '2024年6月底前',
+      children: [],
+    });
+    expect(at(o.nodes, 0, 1).children).toEqual([]);
+  });
+
+  it('reads CRLF line ends and a BOM in text like plain line feeds', () => {
+    const text = fixture('work-points.txt');
+    expect(importPolicyText('\uFEFF' + text.replace(/\n/g, '\r\n'))).toEqual(
+      importPolicyText(text),
+    );
+  });
+
+  it('warns about a numbering gap, which often means a heading was missed', () => {
+    const o = importPolicyText(
+      '一、加强学习\n组织学习，推动工作落实。\n三、强化监督\n落实监督责任，加强检查。',
+    );
+    expect(o.warnings.some((w) => w.includes('三、'))).toBe(true);
+  });
+});
+
+describe('text that has an outline but is not a work plan', () => {
+  it('comes with a warning (a recipe laid out with 一、二、)', () => {
+    const o = importPolicyText(fixture('recipe.txt'));
+    expect(o.nodes).toHaveLength(4);
+    expect(o.warnings).toHaveLength(1);
+    expect(o.warnings[0]).toContain('不像工作计划');
+  });
+
+  it('the real work plans come without one', () => {
+    for (const f of ['work-points.txt', 'work-plan.txt', 'rectification-plan.txt', 'with-toc.txt'])
+      expect(importPolicyText(fixture(f)).warnings).toEqual([]);
+  });
+});
