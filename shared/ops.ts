@@ -21,7 +21,13 @@ import {
   type TaskStatus,
   type TextField,
 } from './schema.ts';
-import { isInSubtree, resolveTree, type ResolvedTree } from './tree.ts';
+import {
+  addToTree,
+  isInSubtree,
+  resolveTree,
+  transactKeepingTree,
+  type ResolvedTree,
+} from './tree.ts';
 import { applyTextDiff, wellFormed } from './text-diff.ts';
 
 /** Who made a change and when; shared/ reads no clock, so the caller passes both. */
@@ -152,11 +158,12 @@ export function addTask(
   if (parentId !== null) requireVisible(doc, tree, parentId);
   const id = givenId ?? newId((candidate) => tasks.has(candidate));
   const ranks = placeRank(doc, tree, parentId, null, place);
+  const seq = tree.maxSeq + 1;
 
-  doc.transact(() => {
+  addToTree(doc, originOf(opts), { id, parent: parentId, at: ranks.at, seq }, () => {
     applyRanks(doc, ranks.rerank);
     const task = new Y.Map<unknown>();
-    task.set(K.pos, { parent: parentId, seq: nextSeq(doc), prev: null });
+    task.set(K.pos, { parent: parentId, seq, prev: null });
     task.set(K.rank, ranks.rank);
     task.set(K.number, rest.number ?? '');
     for (const f of TEXT_FIELDS) task.set(f, new Y.Text(rest[f] ?? ''));
@@ -168,7 +175,7 @@ export function addTask(
     task.set(K.deleted, false);
     if (opts.actor) stamp(task, opts.actor);
     tasks.set(id, task);
-  }, originOf(opts));
+  });
   return id;
 }
 
@@ -180,7 +187,7 @@ export function addTask(
 export function updateTask(doc: Y.Doc, id: string, patch: TaskFields, opts: OpOptions = {}): void {
   const task = requireTask(doc, id);
   patch = checkTaskFields(doc, patch);
-  doc.transact(() => {
+  transactKeepingTree(doc, originOf(opts), () => {
     let changed = false;
     for (const f of TEXT_FIELDS) {
       const next = patch[f];
@@ -200,7 +207,7 @@ export function updateTask(doc: Y.Doc, id: string, patch: TaskFields, opts: OpOp
       changed = true;
     }
     if (changed && opts.actor) stamp(task, opts.actor);
-  }, originOf(opts));
+  });
 }
 
 /** Moves a task (and its subtree) under `newParentId`, at `place` among its new siblings. */
@@ -223,7 +230,7 @@ export function moveTask(
   doc.transact(() => {
     applyRanks(doc, ranks.rerank);
     if (current !== newParentId || posOf(task).parent !== newParentId)
-      task.set(K.pos, { parent: newParentId, seq: nextSeq(doc), prev: current });
+      task.set(K.pos, { parent: newParentId, seq: tree.maxSeq + 1, prev: current });
     task.set(K.rank, ranks.rank);
     if (opts.actor) stamp(task, opts.actor);
   }, originOf(opts));
@@ -449,15 +456,10 @@ function cleanDeadline(d: Deadline | null | undefined): Deadline {
   return out;
 }
 
-/** Lamport number for a move: above every move this replica has seen. */
-function nextSeq(doc: Y.Doc): number {
-  let max = 0;
-  for (const t of tasksOf(doc).values()) max = Math.max(max, posOf(t).seq);
-  return max + 1;
-}
-
 interface RankPlan {
   readonly rank: string;
+  /** The new task's index among its siblings. */
+  readonly at: number;
   /** Siblings that need new keys first (equal or malformed keys around the spot). */
   readonly rerank: ReadonlyMap<string, string>;
 }
@@ -497,14 +499,14 @@ function placeRank(
     return id === undefined ? null : rankOf(tasks.get(id) as TaskMap);
   };
   try {
-    return { rank: generateKeyBetween(rankAt(at - 1), rankAt(at)), rerank: new Map() };
+    return { rank: generateKeyBetween(rankAt(at - 1), rankAt(at)), at, rerank: new Map() };
   } catch {
     // Equal keys (two replicas inserted at one spot) or a malformed key: give every
     // sibling a fresh key, keeping the current order, and the new task its own.
     const keys = generateNKeysBetween(null, null, siblings.length + 1);
     const rerank = new Map<string, string>();
     siblings.forEach((id, i) => rerank.set(id, keys[i < at ? i : i + 1] as string));
-    return { rank: keys[at] as string, rerank };
+    return { rank: keys[at] as string, at, rerank };
   }
 }
 

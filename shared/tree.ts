@@ -12,6 +12,106 @@ export interface ResolvedTree {
   readonly childrenOf: ReadonlyMap<string | null, readonly string[]>;
   /** Tasks that are deleted or under a deleted ancestor. */
   readonly hidden: ReadonlySet<string>;
+  /** The highest move number (`pos.seq`) stored. */
+  readonly maxSeq: number;
+}
+
+/** The same tree, as the cache patches it in place. */
+interface MutableTree extends ResolvedTree {
+  readonly parentOf: Map<string, string | null>;
+  readonly childrenOf: Map<string | null, string[]>;
+  maxSeq: number;
+}
+
+/** Transaction meta key: the transaction's writer has patched the cached tree itself. */
+const TREE_PATCHED = 'qingdan:tree-patched';
+
+interface TreeCache {
+  tree: MutableTree | null;
+}
+
+const caches = new WeakMap<Y.Doc, TreeCache>();
+
+function cacheOf(doc: Y.Doc): TreeCache {
+  let cache = caches.get(doc);
+  if (cache === undefined) {
+    const created: TreeCache = { tree: null };
+    cache = created;
+    caches.set(doc, created);
+    // Y.Map<Y.Map> is not assignable to AbstractType<YEvent<any>> (event types are invariant).
+    const tasks: unknown = tasksOf(doc);
+    // Before any observer runs, so that an observer reading the tree never sees it stale.
+    doc.on('beforeObserverCalls', (tr: Y.Transaction) => {
+      if (tr.meta.get(TREE_PATCHED) === true) return;
+      // `changedParentTypes` is filled only after this event: walk up from each change.
+      for (const changed of tr.changed.keys()) {
+        let type: { _item: Y.Item | null } | null = changed;
+        while (type !== null && type !== tasks) type = (type._item?.parent ?? null) as typeof type;
+        if (type === tasks) {
+          created.tree = null;
+          return;
+        }
+      }
+    });
+  }
+  return cache;
+}
+
+/**
+ * The resolved tree, cached per document until the tasks change (a remote update, a
+ * restore, anything not patched by `addToTree`). Resolving costs O(n log n), and adding
+ * the tasks of a big plan one by one must not cost O(n²). The returned object is valid until
+ * the next change to the document; read it, don't keep it.
+ */
+export function resolveTree(doc: Y.Doc): ResolvedTree {
+  // Inside a caller's transaction the cache may lag behind what was written so far.
+  if (doc._transaction !== null) return computeTree(doc);
+  const cache = cacheOf(doc);
+  return (cache.tree ??= computeTree(doc));
+}
+
+/**
+ * Runs `write` as one transaction that adds task `id` under `parent` at sibling index `at`
+ * (after any reranking, which keeps the order), and patches the cached tree to match
+ * instead of dropping it. Outside the cache's knowledge (nested in a caller's transaction)
+ * it simply writes.
+ */
+export function addToTree(
+  doc: Y.Doc,
+  origin: unknown,
+  placement: {
+    readonly id: string;
+    readonly parent: string | null;
+    readonly at: number;
+    readonly seq: number;
+  },
+  write: () => void,
+): void {
+  const nested = doc._transaction !== null;
+  const cache = cacheOf(doc);
+  doc.transact((tr) => {
+    write();
+    const tree = cache.tree;
+    if (nested || tree === null) return;
+    tree.parentOf.set(placement.id, placement.parent);
+    let list = tree.childrenOf.get(placement.parent);
+    if (list === undefined) tree.childrenOf.set(placement.parent, (list = []));
+    list.splice(placement.at, 0, placement.id);
+    tree.maxSeq = Math.max(tree.maxSeq, placement.seq);
+    tr.meta.set(TREE_PATCHED, true);
+  }, origin);
+}
+
+/**
+ * Runs `write` as one transaction that changes no task's position, rank or deletion (text
+ * and field edits), so the cached tree stays valid.
+ */
+export function transactKeepingTree(doc: Y.Doc, origin: unknown, write: () => void): void {
+  const nested = doc._transaction !== null;
+  doc.transact((tr) => {
+    write();
+    if (!nested) tr.meta.set(TREE_PATCHED, true);
+  }, origin);
 }
 
 /**
@@ -24,14 +124,16 @@ export interface ResolvedTree {
  * top level. Every step depends only on the stored state, so all replicas agree, and no
  * task is ever dropped.
  */
-export function resolveTree(doc: Y.Doc): ResolvedTree {
+function computeTree(doc: Y.Doc): MutableTree {
   const tasks = tasksOf(doc);
   const ids = [...tasks.keys()].sort();
   const parent = new Map<string, string | null>();
   const seq = new Map<string, number>();
   const prev = new Map<string, string | null>();
+  let maxSeq = 0;
   for (const id of ids) {
     const pos = posOf(tasks.get(id) as TaskMap);
+    maxSeq = Math.max(maxSeq, pos.seq);
     parent.set(
       id,
       pos.parent !== null && pos.parent !== id && tasks.has(pos.parent) ? pos.parent : null,
@@ -86,7 +188,7 @@ export function resolveTree(doc: Y.Doc): ResolvedTree {
     }
   };
   visit(null, false);
-  return { parentOf: parent, childrenOf, hidden };
+  return { parentOf: parent, childrenOf, hidden, maxSeq };
 }
 
 /** The cycles of a functional graph (each node has at most one parent). */

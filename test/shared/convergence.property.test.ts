@@ -229,6 +229,10 @@ it(`converges: ${REPLICAS} replicas, ${OPS} random operations with partitions an
 
       const snapshots = net.docs.map((d) => readPlan(d));
       for (const s of snapshots) expect(s).toEqual(snapshots[0]);
+      // The cached tree agrees with one resolved from scratch.
+      const fresh = new Y.Doc();
+      Y.applyUpdate(fresh, Y.encodeStateAsUpdate(net.docs[0] as Y.Doc));
+      expect(readPlan(fresh)).toEqual(snapshots[0]);
 
       // Every task appears at most once, and the visible ones plus those in the trash are
       // exactly the tasks ever added.

@@ -508,3 +508,35 @@ describe('readPlan on malformed peer data', () => {
     expect(readPlan(doc).tasks.map((t) => t.id)).toContain('after');
   });
 });
+
+describe('the cached tree', () => {
+  it('is fresh inside observers registered before it, after a remote move', () => {
+    const [a, b] = peers(2) as [Y.Doc, Y.Doc];
+    for (const id of ['p', 'q', 't']) addTask(a, null, { id, title: id });
+    syncAll(a, b);
+    const seen: string[][] = [];
+    tasksOf(b).observeDeep(() => seen.push(readPlan(b).tasks.map((t) => t.id)));
+    expect(readPlan(b).tasks.map((t) => t.id)).toEqual(['p', 'q', 't']);
+    moveTask(a, 't', 'p');
+    syncAll(a, b);
+    expect(seen.at(-1)).toEqual(['p', 'q']);
+  });
+
+  it('matches a tree resolved from scratch after many local adds, moves and deletes', () => {
+    const doc = peer(1);
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i += 1) {
+      const parent = i % 4 === 0 ? null : (ids[(i * 7) % ids.length] ?? null);
+      const sibling = ids[(i * 13) % Math.max(1, ids.length)];
+      let place = {};
+      if (i % 3 === 0 && sibling !== undefined && readPlan(doc).tasks.some((t) => t.id === sibling))
+        place = parent === null ? { before: sibling } : {};
+      ids.push(addTask(doc, parent, { title: `t${i}` }, place));
+      if (i % 11 === 5) removeTask(doc, ids[i - 3] as string);
+      if (i % 17 === 9) restoreTask(doc, ids[i - 3] as string);
+    }
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, Y.encodeStateAsUpdate(doc));
+    expect(readPlan(doc)).toEqual(readPlan(fresh));
+  });
+});
