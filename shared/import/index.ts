@@ -22,3 +22,19 @@ export {
   type TextEncodingName,
 } from './decode.ts';
 export { readsLikeWorkPlan } from './heuristics.ts';
+export {
+  nodeAt,
+  updateNode,
+  changeLevel,
+  mergeIntoPrevious,
+  splitNode,
+  dropNode,
+  isTask,
+  countOutline,
+  formatOutlineCounts,
+  type OutlinePath,
+  type OutlineCounts,
+} from './edit.ts';
+export { deadlineDate } from './deadline.ts';
+export { outlineToPlan, type OutlineToPlanOptions, type OutlineToPlanResult } from './to-plan.ts';
+export { docxHtmlToText } from './docx-html.ts';
