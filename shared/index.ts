@@ -51,3 +51,32 @@ export {
 } from './read.ts';
 export { resolveTree, isInSubtree, type ResolvedTree } from './tree.ts';
 export { applyTextDiff, wellFormed } from './text-diff.ts';
+export {
+  VERSIONS,
+  agreeVersion,
+  readVersions,
+  readVersion,
+  versionsOf,
+  type Version,
+  type VersionInfo,
+} from './versions.ts';
+export {
+  COMPARED_FIELDS,
+  comparePlans,
+  fieldText,
+  type Change,
+  type ComparedField,
+  type FieldChange,
+} from './compare.ts';
+export {
+  TABLE_COLUMNS,
+  COLUMN_LABELS,
+  planTable,
+  tableToCsv,
+  isTask,
+  isStructured,
+  deadlineText,
+  formatDate,
+  type TableColumn,
+  type TableRow,
+} from './table.ts';
