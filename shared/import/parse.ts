@@ -63,7 +63,7 @@ export function importPolicyText(text: string): Outline {
   const outline = reader.read();
   if (countNodes(outline.nodes) < 2)
     throw new ImportError('no-outline', importErrorMessage('no-outline'));
-  if (!readsLikeWorkPlan(normalized))
+  if (!readsLikeWorkPlan(normalized, outline.title))
     outline.warnings.push(
       '这份文字不像工作计划（很少出现“工作”“落实”“责任”等词），请确认后再创建清单。 (This text does not read like a work plan; check it before creating a plan.)',
     );
