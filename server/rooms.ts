@@ -1,0 +1,772 @@
+/**
+ * The room registry: one room per loaded plan, its connections, its awareness entries.
+ *
+ * The write path is a group commit. Updates that arrive in one event-loop turn are queued; at
+ * the end of the turn (setImmediate) they go to the store in one transaction, and only once
+ * that transaction is committed are they applied to the room's Y.Doc and relayed, merged into
+ * one update message per room. A relayed edit is therefore always on disk, and a failed write
+ * relays nothing: its senders are closed and keep their edits locally until they reconnect.
+ * Awareness changes of the turn are likewise sent as one awareness message per room.
+ */
+import * as Y from 'yjs';
+import type { Logger } from './log.ts';
+import { errorFields } from './log.ts';
+import type { RelayMetrics } from './metrics.ts';
+import {
+  CLOSE_FORBIDDEN,
+  CLOSE_GOING_AWAY,
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_INVALID_PAYLOAD,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_POLICY_VIOLATION,
+  ProtocolError,
+  decodeClientMessage,
+  encodeAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  type AwarenessEntry,
+  type ClientMessage,
+  type DecodeLimits,
+  type Socket,
+} from './protocol.ts';
+import type { Store } from './store.ts';
+
+/** Limits and timings of the registry. */
+export interface RoomLimits {
+  /** Largest frame accepted (also enforced by `ws` through `maxPayload`). */
+  readonly maxMessageBytes: number;
+  /** Sustained messages per second per connection; more closes it (1008). */
+  readonly messagesPerSecond: number;
+  /** Messages a connection may send in a burst above the sustained rate. */
+  readonly messageBurst: number;
+  /** Largest awareness state (JSON text length). */
+  readonly maxAwarenessBytes: number;
+  /** Awareness entries per plan; entries beyond it are not accepted. */
+  readonly maxAwarenessEntriesPerPlan: number;
+  /** Awareness client ids one connection may control (a stock client uses one). */
+  readonly maxAwarenessClientsPerConnection: number;
+  /** Awareness messages per second per connection; more are dropped (not closed). */
+  readonly awarenessPerSecond: number;
+  /** How long an unused plan stays loaded after its last client left. */
+  readonly unloadGraceMs: number;
+  /** Ping period; a connection that did not answer the previous ping is dropped. */
+  readonly pingIntervalMs: number;
+  /** A peer with more than this many bytes unsent is not reading: it is closed (1008). */
+  readonly maxBufferedBytes: number;
+  /** Compact a plan's log once it has this many rows. */
+  readonly compactEvery: number;
+}
+
+/** Defaults of {@link RoomLimits}. */
+export const DEFAULT_LIMITS: RoomLimits = {
+  maxMessageBytes: 8 * 1024 * 1024,
+  messagesPerSecond: 1000,
+  messageBurst: 2000,
+  maxAwarenessBytes: 16 * 1024,
+  maxAwarenessEntriesPerPlan: 1000,
+  maxAwarenessClientsPerConnection: 4,
+  awarenessPerSecond: 50,
+  unloadGraceMs: 5000,
+  pingIntervalMs: 30_000,
+  maxBufferedBytes: 32 * 1024 * 1024,
+  compactEvery: 1000,
+};
+
+/** Who is connecting, as decided at the upgrade (issue 7 fills `principal` from a token). */
+export interface ConnectionContext {
+  readonly planId: string;
+  /** A read-only connection gets sync and awareness; an edit from it closes it (4403). */
+  readonly readOnly: boolean;
+  /** Claims of the authenticated user, for logs and a future audit trail. Never a token. */
+  readonly principal?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Dependencies of the registry. */
+export interface RoomDeps {
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly metrics: RelayMetrics;
+  readonly limits: RoomLimits;
+}
+
+interface AwarenessSlot {
+  clock: number;
+  state: string;
+  owner: Connection | null;
+}
+
+interface PendingWrite {
+  readonly room: Room;
+  readonly conn: Connection;
+  readonly update: Uint8Array;
+}
+
+class Room {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly conns = new Set<Connection>();
+  readonly awareness = new Map<number, AwarenessSlot>();
+  /** Client ids whose awareness changed this turn. */
+  readonly dirtyAwareness = new Set<number>();
+  /** Committed updates to relay at the end of this turn. */
+  outUpdates: Uint8Array[] = [];
+  ready = false;
+  disposed = false;
+  unloadTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Rows in the plan's log, as far as this relay knows. */
+  logRows = 0;
+  /** Writes queued or in flight for this room. */
+  pendingWrites = 0;
+  private _fullState: Uint8Array | undefined;
+  readonly planId: string;
+
+  constructor(planId: string) {
+    this.planId = planId;
+  }
+
+  /** The whole state, cached for late joiners until the doc changes. */
+  fullState(): Uint8Array {
+    this._fullState ??= Y.encodeStateAsUpdate(this.doc);
+    return this._fullState;
+  }
+
+  applyCommitted(update: Uint8Array, origin: Connection): void {
+    this._fullState = undefined;
+    Y.applyUpdate(this.doc, update, origin);
+    this.outUpdates.push(update);
+  }
+
+  liveAwarenessEntries(): number {
+    let n = 0;
+    for (const slot of this.awareness.values()) if (slot.state !== 'null') n += 1;
+    return n;
+  }
+}
+
+/** One client connection, as seen by the registry. `http.ts` feeds it the socket's events. */
+export class Connection {
+  readonly id: number;
+  readonly ctx: ConnectionContext;
+  readonly openedAt = Date.now();
+  /** Awareness client ids this connection has set. */
+  readonly awarenessClients = new Set<number>();
+  messagesIn = 0;
+  bytesIn = 0;
+  closed = false;
+  alive = true;
+  private _tokens: number;
+  private _awarenessTokens: number;
+  private _lastRefill = performance.now();
+  private _queued: Uint8Array[] = [];
+  private readonly _socket: Socket;
+  private readonly _registry: RoomRegistry;
+  /** The room of the connection's plan. */
+  readonly room: Room;
+
+  constructor(registry: RoomRegistry, room: Room, socket: Socket, ctx: ConnectionContext) {
+    this.id = registry.nextConnectionId();
+    this._registry = registry;
+    this.room = room;
+    this._socket = socket;
+    this.ctx = ctx;
+    this._tokens = registry.limits.messageBurst;
+    this._awarenessTokens = registry.limits.awarenessPerSecond;
+  }
+
+  /** Feed one received frame. */
+  receive(data: Uint8Array): void {
+    if (this.closed) return;
+    const { limits, metrics } = this._registry;
+    this.alive = true;
+    this.messagesIn += 1;
+    this.bytesIn += data.byteLength;
+    metrics.messagesIn += 1;
+    metrics.bytesIn += data.byteLength;
+    if (data.byteLength > limits.maxMessageBytes) {
+      metrics.error('oversize');
+      this.close(CLOSE_MESSAGE_TOO_BIG, 'message too big');
+      return;
+    }
+    this._refill();
+    if (this._tokens < 1) {
+      metrics.error('rate_limited');
+      this._registry.logger.warn(
+        { event: 'rate_limited', conn: this.id, plan: this.ctx.planId },
+        'message rate limit exceeded',
+      );
+      this.close(CLOSE_POLICY_VIOLATION, 'message rate limit exceeded');
+      return;
+    }
+    this._tokens -= 1;
+    if (!this.room.ready) {
+      // The plan is still loading; the token bucket above bounds this queue.
+      this._queued.push(data);
+      return;
+    }
+    this._handle(data);
+  }
+
+  /** The peer answered a ping. */
+  pong(): void {
+    this.alive = true;
+  }
+
+  /** The socket closed (by either side). */
+  socketClosed(code: number): void {
+    this._registry.detach(this, code, '');
+  }
+
+  /** Sends a frame, closing a peer that stopped reading. */
+  send(message: Uint8Array): void {
+    if (this.closed) return;
+    if (this._socket.bufferedAmount > this._registry.limits.maxBufferedBytes) {
+      this._registry.metrics.error('slow_consumer');
+      this.close(CLOSE_POLICY_VIOLATION, 'not reading fast enough');
+      return;
+    }
+    this._registry.metrics.messagesOut += 1;
+    this._registry.metrics.bytesOut += message.byteLength;
+    this._socket.send(message);
+  }
+
+  /** Closes the connection and removes it (and its awareness) from its room at once. */
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    try {
+      this._socket.close(code, reason);
+    } catch {
+      this._socket.terminate();
+    }
+    this._registry.detach(this, code, reason);
+  }
+
+  /** Drops the connection without a handshake. */
+  terminate(reason: string): void {
+    if (this.closed) return;
+    this._socket.terminate();
+    this._registry.detach(this, 1006, reason);
+  }
+
+  /** Sends a ping, or drops the peer when it did not answer the previous one. */
+  heartbeat(): void {
+    if (this.closed) return;
+    if (!this.alive) {
+      this.terminate('no pong');
+      return;
+    }
+    this.alive = false;
+    try {
+      this._socket.ping();
+    } catch {
+      this.terminate('ping failed');
+    }
+  }
+
+  /** The room is loaded: greet the client and handle what it sent meanwhile. */
+  start(): void {
+    if (this.closed) return;
+    this.send(encodeSyncStep1(this.room.doc));
+    if (this.room.awareness.size > 0) {
+      this.send(encodeAwareness(awarenessEntries(this.room, this.room.awareness.keys())));
+    }
+    const queued = this._queued;
+    this._queued = [];
+    for (const data of queued) {
+      if (this.closed) return;
+      this._handle(data);
+    }
+  }
+
+  private _refill(): void {
+    const now = performance.now();
+    const elapsed = (now - this._lastRefill) / 1000;
+    this._lastRefill = now;
+    const { messagesPerSecond, messageBurst, awarenessPerSecond } = this._registry.limits;
+    this._tokens = Math.min(messageBurst, this._tokens + elapsed * messagesPerSecond);
+    this._awarenessTokens = Math.min(
+      awarenessPerSecond,
+      this._awarenessTokens + elapsed * awarenessPerSecond,
+    );
+  }
+
+  private _handle(data: Uint8Array): void {
+    let message: ClientMessage;
+    try {
+      message = decodeClientMessage(data, this._registry.decodeLimits);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this._registry.metrics.error('bad_frame');
+      this._registry.logger.warn(
+        {
+          event: 'bad_frame',
+          conn: this.id,
+          plan: this.ctx.planId,
+          bytes: data.byteLength,
+          ...errorFields(error),
+        },
+        'malformed frame: closing the connection',
+      );
+      this.close(CLOSE_INVALID_PAYLOAD, 'malformed message');
+      return;
+    }
+    const room = this.room;
+    switch (message.type) {
+      case 'sync-step1': {
+        const update =
+          message.stateVector.length <= 1
+            ? room.fullState()
+            : Y.encodeStateAsUpdate(room.doc, message.stateVector);
+        this.send(encodeSyncStep2(update));
+        return;
+      }
+      case 'sync-step2':
+      case 'update':
+        if (message.empty) return;
+        if (this.ctx.readOnly) {
+          this._registry.metrics.error('read_only_write');
+          this.close(CLOSE_FORBIDDEN, 'read-only connection: edits are not accepted');
+          return;
+        }
+        this._registry.enqueueWrite(room, this, message.update);
+        return;
+      case 'awareness':
+        if (this._awarenessTokens < 1) {
+          this._registry.metrics.error('awareness_limit');
+          return;
+        }
+        this._awarenessTokens -= 1;
+        this._registry.applyAwareness(room, this, message.entries);
+        return;
+      case 'query-awareness':
+        this.send(encodeAwareness(awarenessEntries(room, room.awareness.keys())));
+        return;
+    }
+  }
+}
+
+function awarenessEntries(room: Room, ids: Iterable<number>): AwarenessEntry[] {
+  const entries: AwarenessEntry[] = [];
+  for (const clientId of ids) {
+    const slot = room.awareness.get(clientId);
+    if (slot !== undefined) entries.push({ clientId, clock: slot.clock, state: slot.state });
+  }
+  return entries;
+}
+
+/** Loaded plans and their connections. One per relay; all state lives on the instance. */
+export class RoomRegistry {
+  readonly limits: RoomLimits;
+  readonly metrics: RelayMetrics;
+  readonly logger: Logger;
+  readonly decodeLimits: DecodeLimits;
+  private readonly _store: Store;
+  private readonly _rooms = new Map<string, Room>();
+  private _writes: PendingWrite[] = [];
+  private readonly _dirtyRooms = new Set<Room>();
+  private _flushScheduled = false;
+  private _flushing: Promise<void> | undefined;
+  private _connections = 0;
+  private readonly _pingTimer: ReturnType<typeof setInterval>;
+  private readonly _compactQueue = new Set<string>();
+  private _compacting = false;
+  private _closing = false;
+  private _lastConnectionId = 0;
+
+  constructor(deps: RoomDeps) {
+    this._store = deps.store;
+    this.logger = deps.logger;
+    this.metrics = deps.metrics;
+    this.limits = deps.limits;
+    this.decodeLimits = {
+      maxAwarenessStateLength: deps.limits.maxAwarenessBytes,
+      maxAwarenessEntriesPerMessage: Math.max(64, deps.limits.maxAwarenessEntriesPerPlan),
+    };
+    this._pingTimer = setInterval(() => this._heartbeat(), deps.limits.pingIntervalMs);
+    this._pingTimer.unref();
+  }
+
+  /** A fresh connection id (for log lines). */
+  nextConnectionId(): number {
+    this._lastConnectionId += 1;
+    return this._lastConnectionId;
+  }
+
+  /** Open connections. */
+  get connectionCount(): number {
+    return this._connections;
+  }
+
+  /** Plans held in memory. */
+  get loadedPlans(): number {
+    return this._rooms.size;
+  }
+
+  /** Awareness entries held across loaded plans (tombstones included until relayed). */
+  get awarenessEntries(): number {
+    let n = 0;
+    for (const room of this._rooms.values()) n += room.awareness.size;
+    return n;
+  }
+
+  /** Ids of the plans held in memory. */
+  loadedPlanIds(): string[] {
+    return [...this._rooms.keys()];
+  }
+
+  /** Adds a connection to its plan's room, loading the plan on its first connection. */
+  connect(socket: Socket, ctx: ConnectionContext): Connection {
+    let room = this._rooms.get(ctx.planId);
+    if (room === undefined) {
+      room = new Room(ctx.planId);
+      this._rooms.set(ctx.planId, room);
+      void this._load(room);
+    }
+    if (room.unloadTimer !== undefined) {
+      clearTimeout(room.unloadTimer);
+      room.unloadTimer = undefined;
+    }
+    const conn = new Connection(this, room, socket, ctx);
+    room.conns.add(conn);
+    this._connections += 1;
+    this.metrics.connectionsOpened += 1;
+    this.logger.info(
+      {
+        event: 'connection_open',
+        conn: conn.id,
+        plan: ctx.planId,
+        readOnly: ctx.readOnly,
+        ...ctx.principal,
+      },
+      'connection opened',
+    );
+    if (room.ready) conn.start();
+    return conn;
+  }
+
+  /** Closes every connection for which `match` is true (issue 7: revoking a token). */
+  closeConnections(
+    match: (ctx: ConnectionContext) => boolean,
+    code: number,
+    reason: string,
+  ): number {
+    let n = 0;
+    for (const room of this._rooms.values()) {
+      for (const conn of [...room.conns]) {
+        if (match(conn.ctx)) {
+          conn.close(code, reason);
+          n += 1;
+        }
+      }
+    }
+    return n;
+  }
+
+  private async _load(room: Room): Promise<void> {
+    let updates: Uint8Array[];
+    try {
+      updates = await this._store.loadUpdates(room.planId);
+    } catch (error) {
+      this.metrics.error('store_read');
+      this.logger.error(
+        { event: 'load_failed', plan: room.planId, ...errorFields(error) },
+        'could not load plan',
+      );
+      for (const conn of [...room.conns])
+        conn.close(CLOSE_INTERNAL_ERROR, 'could not load the plan');
+      this._dispose(room);
+      return;
+    }
+    if (room.disposed) return;
+    for (const update of updates) {
+      try {
+        Y.applyUpdate(room.doc, update);
+      } catch (error) {
+        // A stored row that does not apply (it was checked before it was stored, so this is
+        // not expected): keep serving the rest of the plan.
+        this.metrics.error('apply_update');
+        this.logger.error(
+          { event: 'bad_stored_update', plan: room.planId, ...errorFields(error) },
+          'skipped a stored update',
+        );
+      }
+    }
+    room.logRows = updates.length;
+    room.ready = true;
+    for (const conn of [...room.conns]) conn.start();
+    if (room.logRows >= this.limits.compactEvery) this._scheduleCompaction(room.planId);
+    if (room.conns.size === 0) this._armUnload(room);
+  }
+
+  /** Queues a checked update for the group commit at the end of this turn. */
+  enqueueWrite(room: Room, conn: Connection, update: Uint8Array): void {
+    this._writes.push({ room, conn, update });
+    room.pendingWrites += 1;
+    this._scheduleFlush();
+  }
+
+  /** Applies an awareness message from `conn`, within the per-plan and per-connection bounds. */
+  applyAwareness(room: Room, conn: Connection, entries: readonly AwarenessEntry[]): void {
+    const limits = this.limits;
+    for (const entry of entries) {
+      const slot = room.awareness.get(entry.clientId);
+      if (slot !== undefined && slot.owner !== conn && slot.owner !== null && !slot.owner.closed) {
+        // Another live connection's client id: ignore rather than let one peer rewrite another.
+        continue;
+      }
+      if (
+        !conn.awarenessClients.has(entry.clientId) &&
+        conn.awarenessClients.size >= limits.maxAwarenessClientsPerConnection
+      ) {
+        this.metrics.error('awareness_limit');
+        continue;
+      }
+      if (entry.state === 'null') {
+        if (slot === undefined || slot.state === 'null' || entry.clock < slot.clock) continue;
+      } else {
+        if (slot !== undefined && entry.clock <= slot.clock) continue;
+        if (
+          (slot === undefined || slot.state === 'null') &&
+          room.liveAwarenessEntries() >= limits.maxAwarenessEntriesPerPlan
+        ) {
+          this.metrics.error('awareness_limit');
+          continue;
+        }
+      }
+      room.awareness.set(entry.clientId, { clock: entry.clock, state: entry.state, owner: conn });
+      if (entry.state === 'null') conn.awarenessClients.delete(entry.clientId);
+      else conn.awarenessClients.add(entry.clientId);
+      room.dirtyAwareness.add(entry.clientId);
+    }
+    if (room.dirtyAwareness.size > 0) {
+      this._dirtyRooms.add(room);
+      this._scheduleFlush();
+    }
+  }
+
+  /** Removes a closed connection: its awareness goes for everyone, its room may unload. */
+  detach(conn: Connection, code: number, reason: string): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    const room = conn.room;
+    this._connections -= 1;
+    this.logger.info(
+      {
+        event: 'connection_close',
+        conn: conn.id,
+        plan: conn.ctx.planId,
+        code,
+        reason,
+        ms: Date.now() - conn.openedAt,
+        messagesIn: conn.messagesIn,
+        bytesIn: conn.bytesIn,
+      },
+      'connection closed',
+    );
+    room.conns.delete(conn);
+    for (const clientId of conn.awarenessClients) {
+      const slot = room.awareness.get(clientId);
+      if (slot === undefined || slot.owner !== conn || slot.state === 'null') continue;
+      // y-protocols' removeAwarenessStates: a higher clock with a null state removes it.
+      room.awareness.set(clientId, { clock: slot.clock + 1, state: 'null', owner: null });
+      room.dirtyAwareness.add(clientId);
+    }
+    conn.awarenessClients.clear();
+    if (room.dirtyAwareness.size > 0) {
+      this._dirtyRooms.add(room);
+      this._scheduleFlush();
+    }
+    if (room.conns.size === 0 && room.ready && !room.disposed) this._armUnload(room);
+  }
+
+  private _armUnload(room: Room): void {
+    if (room.unloadTimer !== undefined || this._closing) return;
+    room.unloadTimer = setTimeout(() => {
+      room.unloadTimer = undefined;
+      if (room.conns.size > 0 || room.disposed) return;
+      if (room.pendingWrites > 0 || room.dirtyAwareness.size > 0) {
+        this._armUnload(room);
+        return;
+      }
+      this._dispose(room);
+      if (room.logRows > 1) this._scheduleCompaction(room.planId);
+    }, this.limits.unloadGraceMs);
+  }
+
+  private _dispose(room: Room): void {
+    if (room.disposed) return;
+    room.disposed = true;
+    if (room.unloadTimer !== undefined) clearTimeout(room.unloadTimer);
+    room.unloadTimer = undefined;
+    room.awareness.clear();
+    room.dirtyAwareness.clear();
+    room.outUpdates = [];
+    room.doc.destroy();
+    if (this._rooms.get(room.planId) === room) this._rooms.delete(room.planId);
+    this._dirtyRooms.delete(room);
+  }
+
+  private _scheduleFlush(): void {
+    if (this._flushScheduled) return;
+    this._flushScheduled = true;
+    setImmediate(() => {
+      this._flushScheduled = false;
+      if (this._flushing !== undefined) {
+        // A write is still in flight (an asynchronous store): flush again once it is done.
+        void this._flushing.then(() => this._scheduleFlush());
+        return;
+      }
+      this._flushing = this._flush().finally(() => {
+        this._flushing = undefined;
+      });
+    });
+  }
+
+  private async _flush(): Promise<void> {
+    const writes = this._writes;
+    this._writes = [];
+    if (writes.length > 0) {
+      const started = performance.now();
+      let result: Awaited<ReturnType<Store['appendUpdates']>>;
+      try {
+        result = await this._store.appendUpdates(
+          writes.map((w) => ({ planId: w.room.planId, update: w.update })),
+        );
+      } catch (error) {
+        result = { ok: false, code: 'io', message: errorFields(error).err };
+      }
+      this.metrics.observeWrite((performance.now() - started) / 1000);
+      for (const w of writes) w.room.pendingWrites -= 1;
+      if (result.ok) {
+        this.metrics.updatesCommitted += writes.length;
+        for (const w of writes) {
+          const room = w.room;
+          room.logRows += 1;
+          if (room.disposed) continue;
+          try {
+            room.applyCommitted(w.update, w.conn);
+          } catch (error) {
+            this.metrics.error('apply_update');
+            this.logger.error(
+              { event: 'apply_failed', conn: w.conn.id, plan: room.planId, ...errorFields(error) },
+              'a checked update did not apply',
+            );
+          }
+          this._dirtyRooms.add(room);
+          if (room.logRows >= this.limits.compactEvery) this._scheduleCompaction(room.planId);
+        }
+      } else {
+        this.metrics.error('store_write');
+        this.logger.error(
+          {
+            event: 'store_write_failed',
+            code: result.code,
+            updates: writes.length,
+            err: result.message,
+          },
+          'could not save updates: refusing them',
+        );
+        const reason =
+          result.code === 'disk_full'
+            ? 'storage full: edit not saved'
+            : `storage error (${result.code}): edit not saved`;
+        for (const w of new Set(writes.map((x) => x.conn))) w.close(CLOSE_INTERNAL_ERROR, reason);
+      }
+    }
+    for (const room of this._dirtyRooms) this._broadcast(room);
+    this._dirtyRooms.clear();
+  }
+
+  private _broadcast(room: Room): void {
+    if (room.disposed) return;
+    const messages: Uint8Array[] = [];
+    if (room.outUpdates.length > 0) {
+      const updates = room.outUpdates;
+      room.outUpdates = [];
+      if (updates.length === 1 && updates[0] !== undefined) {
+        messages.push(encodeUpdate(updates[0]));
+      } else {
+        try {
+          messages.push(encodeUpdate(Y.mergeUpdates(updates)));
+        } catch {
+          for (const update of updates) messages.push(encodeUpdate(update));
+        }
+      }
+    }
+    if (room.dirtyAwareness.size > 0) {
+      messages.push(encodeAwareness(awarenessEntries(room, room.dirtyAwareness)));
+      for (const clientId of room.dirtyAwareness) {
+        if (room.awareness.get(clientId)?.state === 'null') room.awareness.delete(clientId);
+      }
+      room.dirtyAwareness.clear();
+    }
+    // One frame per message: a y-websocket client reads exactly one message per frame.
+    for (const conn of room.conns) for (const message of messages) conn.send(message);
+  }
+
+  private _heartbeat(): void {
+    for (const room of this._rooms.values()) for (const conn of [...room.conns]) conn.heartbeat();
+  }
+
+  private _scheduleCompaction(planId: string): void {
+    if (this._closing) return;
+    this._compactQueue.add(planId);
+    if (this._compacting) return;
+    this._compacting = true;
+    const step = (): void => {
+      const next = this._compactQueue.values().next();
+      if (next.done === true || this._closing) {
+        this._compacting = false;
+        return;
+      }
+      const id = next.value;
+      this._compactQueue.delete(id);
+      void this._compactOne(id).finally(() => setImmediate(step));
+    };
+    setImmediate(step);
+  }
+
+  private async _compactOne(planId: string): Promise<void> {
+    try {
+      const result = await this._store.compact(planId);
+      if (result.merged === 0) return;
+      this.metrics.compactions += 1;
+      const room = this._rooms.get(planId);
+      if (room !== undefined) room.logRows = Math.max(1, room.logRows - result.merged + 1);
+      if (result.dropped > 0) {
+        this.metrics.error('compaction');
+        this.logger.error(
+          { event: 'compaction_dropped', plan: planId, dropped: result.dropped },
+          'dropped stored updates that do not apply',
+        );
+      }
+      this.logger.debug(
+        { event: 'compacted', plan: planId, rows: result.merged },
+        'compacted plan log',
+      );
+    } catch (error) {
+      this.metrics.error('compaction');
+      this.logger.error(
+        { event: 'compaction_failed', plan: planId, ...errorFields(error) },
+        'compaction failed',
+      );
+    }
+  }
+
+  /**
+   * Graceful stop: closes every connection (1001), commits what is queued, unloads every plan.
+   * The store stays open; its owner closes it.
+   */
+  async close(): Promise<void> {
+    this._closing = true;
+    clearInterval(this._pingTimer);
+    for (const room of this._rooms.values()) {
+      for (const conn of [...room.conns]) conn.close(CLOSE_GOING_AWAY, 'relay shutting down');
+    }
+    while (this._flushScheduled || this._flushing !== undefined || this._writes.length > 0) {
+      if (this._flushing !== undefined) await this._flushing;
+      else if (this._writes.length > 0 && !this._flushScheduled) this._scheduleFlush();
+      else await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    for (const room of [...this._rooms.values()]) this._dispose(room);
+  }
+}

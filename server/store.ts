@@ -1,0 +1,367 @@
+/**
+ * Durable storage of plans. {@link Store} is the small interface the relay (and `qingdan
+ * import`) use, asynchronous so a networked store can replace the embedded one later;
+ * {@link SqliteStore} is the embedded one: SQLite through better-sqlite3 in WAL mode.
+ *
+ * Layout (one file, `<data>/qingdan.db`, plus SQLite's `-wal` and `-shm`):
+ *   plans(id, created_at, updated_at)       one row per plan that has content
+ *   updates(seq, plan_id, data)             the plan's update log; Yjs updates commute, so
+ *                                           the state is all rows merged, in any order
+ * Compaction replaces a plan's rows by one row holding their merged (and garbage-collected)
+ * state. Every method is safe while another process uses the same file (WAL allows one
+ * writer and many readers; writers wait up to `busy_timeout` for each other).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import * as Y from 'yjs';
+
+/** One update for one plan. */
+export interface PlanUpdate {
+  readonly planId: string;
+  readonly update: Uint8Array;
+}
+
+/** Why a write failed; the relay refuses the update to its sender. */
+export type WriteFailure = 'disk_full' | 'read_only' | 'busy' | 'io';
+
+/** The outcome of a write: failures are expected conditions, not exceptions. */
+export type WriteResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: WriteFailure; readonly message: string };
+
+/** A plan as listed by {@link Store.listPlans}. */
+export interface PlanInfo {
+  readonly id: string;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** Rows in the plan's update log (1 right after compaction). */
+  readonly logLength: number;
+}
+
+/** What compacting a plan did. */
+export interface CompactResult {
+  /** Rows merged into one. */
+  readonly merged: number;
+  /** Rows that did not apply and were dropped (logged by the caller). */
+  readonly dropped: number;
+}
+
+/** The storage interface of the relay and of offline tools such as `qingdan import`. */
+export interface Store {
+  /** True when the plan has content (at least one stored update). */
+  hasPlan(planId: string): Promise<boolean>;
+  /** Every plan with content, sorted by id. */
+  listPlans(): Promise<PlanInfo[]>;
+  /** The plan's update log, in commit order; empty for an unknown plan. */
+  loadUpdates(planId: string): Promise<Uint8Array[]>;
+  /** The plan's merged state as one update, or null for an unknown plan. */
+  loadState(planId: string): Promise<Uint8Array | null>;
+  /** Appends one update (a transaction of its own). */
+  appendUpdate(planId: string, update: Uint8Array): Promise<WriteResult>;
+  /** Appends all updates in one transaction: all are durable, or none is (group commit). */
+  appendUpdates(updates: readonly PlanUpdate[]): Promise<WriteResult>;
+  /**
+   * Creates a plan with its first state, atomically refusing a plan that already has content
+   * (`{ ok: false, code: 'exists' }`), so two importers, or an importer and a relay, cannot
+   * both seed it.
+   */
+  createPlan(
+    planId: string,
+    state: Uint8Array,
+  ): Promise<
+    WriteResult | { readonly ok: false; readonly code: 'exists'; readonly message: string }
+  >;
+  /** Merges up to `maxRows` of the plan's oldest log rows into one. */
+  compact(planId: string, maxRows?: number): Promise<CompactResult>;
+  /** Number of rows in the plan's update log. */
+  logLength(planId: string): Promise<number>;
+  /** Closes the store; further calls fail. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link openStore}. */
+export interface SqliteStoreOptions {
+  /** `full` fsyncs every commit (synchronous=FULL); `normal` survives a killed process. */
+  readonly durability?: 'normal' | 'full';
+  /** Caps the database size (SQLite `max_page_count`); writes past it fail as `disk_full`. */
+  readonly maxBytes?: number;
+  /** How long a writer waits for another process's write lock. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** The database file name inside the data dir. */
+export const DB_FILE = 'qingdan.db';
+const SCHEMA_VERSION = 1;
+const DEFAULT_COMPACT_ROWS = 2000;
+
+interface UpdateRow {
+  seq: number;
+  data: Buffer;
+}
+
+function toBuffer(update: Uint8Array): Buffer {
+  return Buffer.isBuffer(update)
+    ? update
+    : Buffer.from(update.buffer, update.byteOffset, update.byteLength);
+}
+
+function classify(error: unknown): WriteResult {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (typeof code === 'string') {
+    if (code === 'SQLITE_FULL') return { ok: false, code: 'disk_full', message };
+    if (code.startsWith('SQLITE_READONLY')) return { ok: false, code: 'read_only', message };
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+      return { ok: false, code: 'busy', message };
+    if (code.startsWith('SQLITE_')) return { ok: false, code: 'io', message };
+  }
+  // Not a SQLite error: a programmer error (STYLE §6), rethrow it.
+  throw error;
+}
+
+/**
+ * Merges updates through a Y.Doc rather than Y.mergeUpdates: the doc garbage-collects deleted
+ * content, so a year of edits compacts to the size of what is left. An update that does not
+ * apply is skipped and counted, so one bad row can never make a whole plan unreadable.
+ */
+export function mergeThroughDoc(updates: readonly Uint8Array[]): {
+  state: Uint8Array;
+  dropped: number;
+} {
+  const doc = new Y.Doc({ gc: true });
+  let dropped = 0;
+  try {
+    for (const update of updates) {
+      try {
+        Y.decodeUpdate(update);
+        Y.applyUpdate(doc, update);
+      } catch {
+        dropped += 1;
+      }
+    }
+    return { state: Y.encodeStateAsUpdate(doc), dropped };
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** The embedded store: one SQLite database in the data dir. */
+export class SqliteStore implements Store {
+  /** Absolute path of the database file. */
+  readonly file: string;
+  private readonly _db: Database.Database;
+  private readonly _stmts: {
+    hasPlan: Database.Statement<[string], { one: number }>;
+    listPlans: Database.Statement<
+      [],
+      { id: string; created_at: number; updated_at: number; log_length: number }
+    >;
+    loadUpdates: Database.Statement<[string], UpdateRow>;
+    oldestUpdates: Database.Statement<[string, number], UpdateRow>;
+    upsertPlan: Database.Statement<[string, number, number]>;
+    insertPlan: Database.Statement<[string, number, number]>;
+    insertUpdate: Database.Statement<[string, Buffer]>;
+    deleteUpTo: Database.Statement<[string, number]>;
+    logLength: Database.Statement<[string], { n: number }>;
+  };
+  private readonly _appendTx: (updates: readonly PlanUpdate[]) => void;
+  private _closed = false;
+
+  constructor(dir: string, options: SqliteStoreOptions = {}) {
+    mkdirSync(dir, { recursive: true });
+    this.file = join(dir, DB_FILE);
+    this._db = new Database(this.file, { timeout: options.busyTimeoutMs ?? 5000 });
+    // WAL: readers never block the writer, and a killed process leaves a log SQLite replays on
+    // the next open. NORMAL syncs at checkpoints only, which survives a killed process; FULL
+    // syncs every commit, which also survives a power loss.
+    this._db.pragma('journal_mode = WAL');
+    this._db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    this._migrate();
+    if (options.maxBytes !== undefined) this.setMaxBytes(options.maxBytes);
+    this._stmts = {
+      hasPlan: this._db.prepare('SELECT 1 AS one FROM plans WHERE id = ?'),
+      listPlans: this._db.prepare(
+        `SELECT p.id, p.created_at, p.updated_at,
+                (SELECT count(*) FROM updates u WHERE u.plan_id = p.id) AS log_length
+           FROM plans p ORDER BY p.id`,
+      ),
+      loadUpdates: this._db.prepare('SELECT seq, data FROM updates WHERE plan_id = ? ORDER BY seq'),
+      oldestUpdates: this._db.prepare(
+        'SELECT seq, data FROM updates WHERE plan_id = ? ORDER BY seq LIMIT ?',
+      ),
+      upsertPlan: this._db.prepare(
+        `INSERT INTO plans (id, created_at, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at`,
+      ),
+      insertPlan: this._db.prepare(
+        'INSERT INTO plans (id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      insertUpdate: this._db.prepare('INSERT INTO updates (plan_id, data) VALUES (?, ?)'),
+      deleteUpTo: this._db.prepare('DELETE FROM updates WHERE plan_id = ? AND seq <= ?'),
+      logLength: this._db.prepare('SELECT count(*) AS n FROM updates WHERE plan_id = ?'),
+    };
+    this._appendTx = this._db.transaction((updates: readonly PlanUpdate[]) => {
+      const now = Date.now();
+      let lastPlan: string | undefined;
+      for (const { planId, update } of updates) {
+        if (planId !== lastPlan) {
+          this._stmts.upsertPlan.run(planId, now, now);
+          lastPlan = planId;
+        }
+        this._stmts.insertUpdate.run(planId, toBuffer(update));
+      }
+    });
+  }
+
+  private _migrate(): void {
+    const version = this._db.pragma('user_version', { simple: true }) as number;
+    if (version >= SCHEMA_VERSION) return;
+    this._db.exec(`
+      BEGIN IMMEDIATE;
+      CREATE TABLE IF NOT EXISTS plans (
+        id TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE IF NOT EXISTS updates (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        plan_id TEXT NOT NULL REFERENCES plans (id),
+        data BLOB NOT NULL
+      ) STRICT;
+      CREATE INDEX IF NOT EXISTS updates_by_plan ON updates (plan_id, seq);
+      PRAGMA user_version = ${SCHEMA_VERSION};
+      COMMIT;
+    `);
+  }
+
+  /**
+   * Caps the database size. SQLite rounds to whole pages and never shrinks below the current
+   * size; the cap holds for this connection only (it is not stored in the file).
+   */
+  setMaxBytes(maxBytes: number): void {
+    const pageSize = this._db.pragma('page_size', { simple: true }) as number;
+    const pages = Math.max(1, Math.floor(maxBytes / pageSize));
+    this._db.pragma(`max_page_count = ${pages}`);
+  }
+
+  hasPlan(planId: string): Promise<boolean> {
+    return Promise.resolve(this.hasPlanSync(planId));
+  }
+
+  /** Synchronous form of {@link hasPlan}, for callers that own the store. */
+  hasPlanSync(planId: string): boolean {
+    return this._stmts.hasPlan.get(planId) !== undefined;
+  }
+
+  listPlans(): Promise<PlanInfo[]> {
+    return Promise.resolve(
+      this._stmts.listPlans.all().map((row) => ({
+        id: row.id,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        logLength: row.log_length,
+      })),
+    );
+  }
+
+  loadUpdates(planId: string): Promise<Uint8Array[]> {
+    return Promise.resolve(this.loadUpdatesSync(planId));
+  }
+
+  /** Synchronous form of {@link loadUpdates}. */
+  loadUpdatesSync(planId: string): Uint8Array[] {
+    return this._stmts.loadUpdates.all(planId).map((row) => new Uint8Array(row.data));
+  }
+
+  loadState(planId: string): Promise<Uint8Array | null> {
+    const updates = this.loadUpdatesSync(planId);
+    if (updates.length === 0) return Promise.resolve(null);
+    return Promise.resolve(mergeThroughDoc(updates).state);
+  }
+
+  appendUpdate(planId: string, update: Uint8Array): Promise<WriteResult> {
+    return this.appendUpdates([{ planId, update }]);
+  }
+
+  appendUpdates(updates: readonly PlanUpdate[]): Promise<WriteResult> {
+    return Promise.resolve(this.appendUpdatesSync(updates));
+  }
+
+  /** Synchronous form of {@link appendUpdates}. */
+  appendUpdatesSync(updates: readonly PlanUpdate[]): WriteResult {
+    if (updates.length === 0) return { ok: true };
+    try {
+      this._appendTx(updates);
+      return { ok: true };
+    } catch (error) {
+      return classify(error);
+    }
+  }
+
+  createPlan(
+    planId: string,
+    state: Uint8Array,
+  ): Promise<
+    WriteResult | { readonly ok: false; readonly code: 'exists'; readonly message: string }
+  > {
+    try {
+      const created = this._db
+        .transaction(() => {
+          const now = Date.now();
+          if (this._stmts.insertPlan.run(planId, now, now).changes === 0) return false;
+          this._stmts.insertUpdate.run(planId, toBuffer(state));
+          return true;
+        })
+        .immediate();
+      return Promise.resolve(
+        created
+          ? { ok: true as const }
+          : { ok: false as const, code: 'exists' as const, message: `plan ${planId} exists` },
+      );
+    } catch (error) {
+      return Promise.resolve(classify(error));
+    }
+  }
+
+  compact(planId: string, maxRows = DEFAULT_COMPACT_ROWS): Promise<CompactResult> {
+    return Promise.resolve(this.compactSync(planId, maxRows));
+  }
+
+  /**
+   * Synchronous form of {@link compact}. Reads, merges and replaces inside one IMMEDIATE
+   * transaction, so a concurrent writer (another process) cannot slip a row in between, and
+   * only rows that were read are deleted. `maxRows` bounds how long it holds the thread.
+   */
+  compactSync(planId: string, maxRows = DEFAULT_COMPACT_ROWS): CompactResult {
+    return this._db
+      .transaction((): CompactResult => {
+        const rows = this._stmts.oldestUpdates.all(planId, maxRows);
+        const last = rows.at(-1);
+        if (rows.length < 2 || last === undefined) return { merged: 0, dropped: 0 };
+        const { state, dropped } = mergeThroughDoc(rows.map((row) => new Uint8Array(row.data)));
+        this._stmts.deleteUpTo.run(planId, last.seq);
+        this._stmts.insertUpdate.run(planId, toBuffer(state));
+        return { merged: rows.length, dropped };
+      })
+      .immediate();
+  }
+
+  logLength(planId: string): Promise<number> {
+    return Promise.resolve(this._stmts.logLength.get(planId)?.n ?? 0);
+  }
+
+  close(): Promise<void> {
+    if (!this._closed) {
+      this._closed = true;
+      this._db.close();
+    }
+    return Promise.resolve();
+  }
+}
+
+/** Opens (creating if needed) the store in `dir`. A dir left by a killed relay opens cleanly. */
+export function openStore(dir: string, options: SqliteStoreOptions = {}): SqliteStore {
+  return new SqliteStore(dir, options);
+}
