@@ -1,0 +1,178 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
+import * as Y from 'yjs';
+import { createPlan } from '../../shared/index.ts';
+import { base } from '../styles.ts';
+import { listDevicePlans, rememberPlan, type DevicePlan } from '../storage/device.ts';
+import { saveDocState } from '../storage/doc-persistence.ts';
+import { fetchRelayPlans, type RelayPlan } from '../sync/relay-plans.ts';
+import { navigate, newPlanId, planPath } from '../router.ts';
+
+/**
+ * Home: the plans on this device and on the relay, and creating a plan. The toolbar
+ * (`.actions`) is where the import button of issue 5 goes.
+ */
+@localized()
+@customElement('cl-home')
+export class ClHome extends LitElement {
+  static override styles = [
+    base,
+    css`
+      h1 {
+        font-size: 22px;
+        margin: 8px 0 16px;
+      }
+      h2 {
+        font-size: 16px;
+        margin: 24px 0 8px;
+        color: var(--muted);
+      }
+      ul {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+        border-top: 1px solid var(--line);
+      }
+      li {
+        display: flex;
+        justify-content: space-between;
+        gap: 12px;
+        padding: 10px 4px;
+        border-bottom: 1px solid var(--line);
+      }
+      a {
+        color: var(--ink);
+        font-weight: 600;
+        text-decoration: none;
+      }
+      a:hover {
+        color: var(--accent);
+        text-decoration: underline;
+      }
+      .meta {
+        color: var(--muted);
+        font-size: 13px;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: end;
+        gap: 12px;
+        padding: 12px;
+        background: #fff;
+        border: 1px solid var(--line);
+        border-radius: 6px;
+      }
+      label {
+        display: grid;
+        gap: 2px;
+        font-size: 13px;
+        color: var(--muted);
+      }
+      .title-input {
+        width: min(480px, 70vw);
+      }
+    `,
+  ];
+
+  @state() private _device: DevicePlan[] = [];
+  @state() private _relay: RelayPlan[] | null = [];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void listDevicePlans()
+      .catch(() => [])
+      .then((p) => (this._device = p));
+    void fetchRelayPlans().then((p) => (this._relay = p));
+  }
+
+  override render() {
+    const onDevice = new Set(this._device.map((p) => p.id));
+    const relayOnly = (this._relay ?? []).filter((p) => !onDevice.has(p.id));
+    const untitled = msg('未命名清单', { id: 'home.untitled' });
+    return html`
+      <h1>${msg('工作清单', { id: 'home.title' })}</h1>
+      <form
+        class="actions"
+        aria-label=${msg('新建清单', { id: 'home.create' })}
+        @submit=${this._create}
+      >
+        <label
+          >${msg('标题', { id: 'home.plan-title' })}
+          <input class="title-input" name="title" required
+        /></label>
+        <label
+          >${msg('年度', { id: 'home.plan-year' })}
+          <input
+            name="year"
+            type="number"
+            min="1949"
+            max="2999"
+            .value=${String(new Date().getFullYear())}
+        /></label>
+        <button class="primary" type="submit">${msg('新建', { id: 'home.create-button' })}</button>
+      </form>
+      <h2>${msg('本设备上的清单', { id: 'home.device' })}</h2>
+      ${
+        this._device.length === 0
+          ? html`<p class="meta">${msg('还没有清单。', { id: 'home.none' })}</p>`
+          : html`<ul>
+              ${this._device.map(
+                (p) =>
+                  html`<li>
+                    <a href=${planPath(p.id)}>${p.title || untitled}</a>
+                    <span class="meta"
+                      >${msg(str`上次打开 ${new Date(p.openedAt).toLocaleString()}`, {
+                        id: 'home.opened',
+                      })}</span
+                    >
+                  </li>`,
+              )}
+            </ul>`
+      }
+      ${
+        this._relay === null
+          ? html`<p class="meta" role="status">
+              ${msg('无法连接服务器：仅显示本设备上的清单。', { id: 'home.relay-unavailable' })}
+            </p>`
+          : relayOnly.length === 0
+            ? nothing
+            : html`<h2>${msg('服务器上的清单', { id: 'home.relay' })}</h2>
+                <ul>
+                  ${relayOnly.map(
+                    (p) => html`<li><a href=${planPath(p.id)}>${p.title || untitled}</a></li>`,
+                  )}
+                </ul>`
+      }
+    `;
+  }
+
+  private async _create(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const data = new FormData(e.target as HTMLFormElement);
+    const title = String(data.get('title') ?? '').trim();
+    const year = Number(data.get('year'));
+    if (title === '') return;
+    const id = newPlanId();
+    const doc = new Y.Doc();
+    createPlan(doc, {
+      title,
+      ...(Number.isInteger(year) && year >= 1949 && year <= 2999 ? { year } : {}),
+    });
+    try {
+      await saveDocState(id, doc);
+      await rememberPlan(id, title, new Date().toISOString());
+    } catch {
+      // Storage unavailable: the plan page says so; the plan still syncs to the relay.
+    }
+    doc.destroy();
+    navigate(planPath(id));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cl-home': ClHome;
+  }
+}

@@ -1,0 +1,78 @@
+import { css } from 'lit';
+
+/**
+ * The shared look: calm, dense, readable Chinese type on a light page, one restrained
+ * accent (the red of official documents), clear focus rings for keyboard use.
+ */
+export const base = css`
+  :host {
+    --accent: #a61b1b;
+    --ink: #1f2328;
+    --muted: #5c636b;
+    --line: #d8dce1;
+    --soft: #f4f5f7;
+    --ok: #2e7d4f;
+    --warn: #b26a00;
+    font-family:
+      'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC',
+      'Source Han Sans SC', system-ui, sans-serif;
+    color: var(--ink);
+    line-height: 1.6;
+    font-size: 15px;
+  }
+  button {
+    font: inherit;
+    font-size: 14px;
+    padding: 3px 10px;
+    border: 1px solid var(--line);
+    border-radius: 4px;
+    background: #fff;
+    color: var(--ink);
+    cursor: pointer;
+  }
+  button:hover:not(:disabled) {
+    border-color: #9aa1a9;
+  }
+  button:disabled {
+    color: #a0a5ab;
+    cursor: default;
+  }
+  button.primary {
+    background: var(--accent);
+    border-color: var(--accent);
+    color: #fff;
+  }
+  button.icon {
+    border-color: transparent;
+    background: transparent;
+    padding: 2px 6px;
+    color: var(--muted);
+  }
+  button.icon:hover:not(:disabled) {
+    border-color: var(--line);
+    color: var(--ink);
+  }
+  input,
+  select,
+  textarea {
+    font: inherit;
+    font-size: 14px;
+    color: inherit;
+    border: 1px solid var(--line);
+    border-radius: 4px;
+    padding: 3px 6px;
+    background: #fff;
+  }
+  :focus-visible {
+    outline: 2px solid #2f6db5;
+    outline-offset: 1px;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+`;

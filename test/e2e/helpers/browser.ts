@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { onTestFinished } from 'vitest';
+import { ROOT } from './build.ts';
+
+/** Debian's Chromium; never `npx playwright install`. */
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Console errors a page may log when the network is cut on purpose: the browser itself
+ * reports failed WebSocket and fetch attempts. Anything else is a bug in the app.
+ */
+const EXPECTED_NETWORK_ERRORS = [
+  /WebSocket connection to .* failed/,
+  /Failed to load resource/,
+  /net::ERR_/,
+];
+
+/** A page whose console errors and uncaught exceptions fail the test. */
+export interface WatchedPage {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  /** Errors seen so far (checked by `expectNoErrors`, and at the end of the test). */
+  readonly errors: string[];
+}
+
+/**
+ * Opens a new context (one "person": its own IndexedDB, service worker and cookies) and a
+ * page in it. Console errors (other than expected network failures) and page errors are
+ * collected and turn into a failure of the test; a failing test leaves a screenshot of
+ * the page in test-results/. The context is closed when the test finishes.
+ */
+export async function openPage(
+  browser: Browser,
+  opts: { name: string; baseURL: string },
+): Promise<WatchedPage> {
+  const context = await browser.newContext({ baseURL: opts.baseURL, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const text = m.text();
+    if (!EXPECTED_NETWORK_ERRORS.some((re) => re.test(text))) errors.push(`console: ${text}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  // One hook, so the screenshot is taken before the context closes.
+  onTestFinished(async ({ task }) => {
+    if (task.result?.state === 'fail' && !page.isClosed()) {
+      const dir = join(ROOT, 'test-results');
+      mkdirSync(dir, { recursive: true });
+      const file = `${task.name.replace(/[^\w\u4e00-\u9fff-]+/g, '_').slice(0, 80)}-${opts.name}.png`;
+      await page.screenshot({ path: join(dir, file), fullPage: true }).catch(() => undefined);
+    }
+    await context.close().catch(() => undefined);
+  });
+  return { page, context, errors };
+}
