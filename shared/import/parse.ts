@@ -335,7 +335,11 @@ class OutlineReader {
   private readFrontMatter(): number {
     const lines = this.lines;
     let i = 0;
-    while (i < lines.length && (lines[i] === '' || isRedHeader(lines[i] ?? ''))) i++;
+    while (
+      i < lines.length &&
+      (lines[i] === '' || isRedHeader(lines[i] ?? '') || isAttachmentLabel(lines[i] ?? ''))
+    )
+      i++;
     const first = lines[i] ?? '';
     if (!isTitleLike(first) || /^目录$/.test(first)) return i;
     let title = first;
@@ -354,13 +358,24 @@ class OutlineReader {
     if (wrapper) {
       const inner = (wrapper[1] ?? '').replace(/^《|》$/g, '');
       this.title = inner;
-      // The attachment repeats its title; the letter above it is not part of the plan.
+      // The attachment repeats its title (perhaps with the office's name in front); the
+      // letter above it is not part of the plan.
+      const name = strip(inner);
       for (let j = i; j < lines.length; j++) {
         const l = lines[j] ?? '';
-        const two = l + (lines[j + 1] ?? '');
-        if (strip(l) === strip(inner)) return j + 1;
-        if (strip(two) === strip(inner) && isTitleLike(lines[j + 1] ?? '')) return j + 2;
+        const next = lines[j + 1] ?? '';
         if (markerAt(l, this.decimal) !== null && !isAttachmentListing(lines, j)) break;
+        if (!isTitleLike(l) || /印发|通知|^附[ \u3000]*件/.test(l)) continue;
+        const one = strip(l);
+        const two = strip(l + next);
+        if (isTitleLike(next) && cpLength(next) <= 40 && (two === name || two.endsWith(name))) {
+          this.title = l + next;
+          return j + 2;
+        }
+        if (one === name || (one.endsWith(name) && one.length <= name.length + 30)) {
+          this.title = l;
+          return j + 1;
+        }
       }
       return i;
     }

@@ -84,6 +84,16 @@ export function readTable(
       continue;
     }
     const at = (k: number | undefined): string => (k === undefined ? '' : (c[k] ?? ''));
+    // 一 | 水利工程建设 | (empty): a category row that groups the rows below it.
+    const num = at(columns.number);
+    if (
+      /^[一二三四五六七八九十]+[、．.]?$/.test(num) &&
+      filled.length === 2 &&
+      at(columns.title) !== ''
+    ) {
+      rows.push({ heading: `${num.replace(/[、．.]$/, '')}、${at(columns.title)}` });
+      continue;
+    }
     let title = at(columns.title);
     const bodyParts = columns.body.map(at).filter((x) => x !== '');
     // A long problem statement: its first clause is the title, the rest leads the body.

@@ -477,3 +477,60 @@ describe('text that has an outline but is not a work plan', () => {
       expect(importPolicyText(fixture(f)).warnings).toEqual([]);
   });
 });
+
+describe('a 通知 whose attachment puts the office’s name before the title', () => {
+  const o = importPolicyText(fixture('notice-attachment-with-office-name.txt'));
+
+  it("takes the attachment's own title line, and its own preamble", () => {
+    expect(o.title).toBe('某县住房和城乡建设局2024年安全生产工作要点');
+    expect(o.preamble).toBe('2024年，全局安全生产工作要坚持人民至上、生命至上，统筹发展和安全。');
+  });
+
+  it('reads keyed parentheticals with a full-width comma between the keys', () => {
+    expect(at(o.nodes, 0, 0)).toMatchObject({
+      title: '落实“三管三必须”要求',
+      body: '明确各股室安全监管职责，层层签订安全生产责任书。',
+      owners: ['安全股'],
+      deadline: '2024年3月底前',
+    });
+    expect(at(o.nodes, 0, 1).owners).toEqual(['安全股', '质监站']);
+  });
+
+  it('splits points separated by ；', () => {
+    expect(shape(at(o.nodes, 1, 0).children)).toEqual([
+      ['一是', '全面排查燃气管网隐患'],
+      ['二是', '规范瓶装液化气经营'],
+    ]);
+  });
+});
+
+describe('a task list with category rows, filed as 附件1', () => {
+  const o = importPolicyText(fixture('task-list-with-category-rows.txt'));
+
+  it('skips the 附件1 label, and groups rows under their category rows', () => {
+    expect(o.title).toBe('某县水利局2024年重点工作任务清单');
+    expect(shape(o.nodes)).toEqual([
+      [
+        '一、',
+        '水利工程建设',
+        [
+          ['1', '推进水库除险加固'],
+          ['2', '实施农村供水保障工程'],
+        ],
+      ],
+      ['二、', '河湖管理', [['3', '落实河湖长制']]],
+    ]);
+  });
+
+  it('reads 责任领导 as the lead and 牵头单位 then 配合单位 as the owners', () => {
+    expect(at(o.nodes, 0, 0)).toEqual({
+      number: '1',
+      title: '推进水库除险加固',
+      body: '完成3座小型水库除险加固',
+      lead: '王伟',
+      owners: ['建管股', '各水管站'],
+      deadline: '2024年10月',
+      children: [],
+    });
+  });
+});
