@@ -134,17 +134,9 @@ export function extractAnnotations(text: string, into: Responsibility, keepStop 
   let out = text.replace(PAREN_RE, (all, inner: string) => (readKeyed(inner, into) ? '' : all));
   const tail = TRAILING_PAREN_RE.exec(out);
   if (tail) {
-    const inner = tail[1] ?? '';
-    const m = /^(.+?)(?:共同|分别)?负责$/.exec(inner);
-    const lead = /^(.+?)牵头[，,、；;]?(?:(.+?)(?:配合|参与|协助|协办))?$/.exec(inner);
-    if (m && splitNames(m[1] ?? '').length > 0 && !/[，,]/.test(m[1] ?? '')) {
-      addOwners(into, splitNames(m[1] ?? ''));
-      out = out.slice(0, tail.index) + (keepStop ? stopOf(tail[0]) : '');
-    } else if (lead && !/[，,].*[，,]/.test(inner)) {
-      const first = splitNames(lead[1] ?? '');
-      if (first[0] !== undefined) into.leadUnit ??= first[0];
-      addOwners(into, first);
-      addOwners(into, splitNames(lead[2] ?? ''));
+    const found = readTrailingParenthetical(tail[1] ?? '');
+    if (found !== null) {
+      merge(into, found);
       out = out.slice(0, tail.index) + (keepStop ? stopOf(tail[0]) : '');
     }
   }
@@ -159,6 +151,60 @@ export function extractAnnotations(text: string, into: Responsibility, keepStop 
     }
   }
   return out.trim();
+}
+
+/** One point in time as plans write it: 2024年6月底, 6月30日, 年底, 第三季度. */
+const WHEN =
+  '(?:(?:\\d{4}|[〇零一二三四五六七八九]{4})年)?(?:(?:\\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\\d{1,2}日|底|末|中旬|上旬|下旬|份)?|年底|年末|年内|上半年|下半年|全年|第?[一二三四]季度)';
+/** A deadline: a time or a range of times, “前” and “完成” optional; or words for “ongoing”. */
+const TIME = new RegExp(
+  `^${WHEN}(?:(?:至|到|-|—|－|~|～)${WHEN})?(?:前|之前)?(?:完成|办结|到位)?$|^(?:长期坚持|持续推进|常态化推进|长期)$`,
+);
+
+/**
+ * Reads the parenthetical that ends a node — （A、B负责）, （A牵头，B配合）, （A会同B负责）,
+ * （2024年6月底前完成）, or several of these separated by commas — or null when any part
+ * of it is something else (（详见附件）, （试行）), so that an ordinary aside is left alone.
+ */
+function readTrailingParenthetical(inner: string): Responsibility | null {
+  const r: Responsibility = { owners: [] };
+  const parts = inner
+    .split(/[，,；;]/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (parts.length === 0) return null;
+  for (const part of parts) {
+    let m: RegExpExecArray | null;
+    if ((m = /^(?:由)?(.+?)会同(.+?)(?:共同)?负责$/.exec(part))) {
+      const a = splitNames(m[1] ?? '');
+      if (a[0] === undefined) return null;
+      r.leadUnit ??= a[0];
+      addOwners(r, a);
+      addOwners(r, splitNames(m[2] ?? ''));
+    } else if ((m = /^(?:由)?(.+?)(?:共同|分别|具体)?负责(?:落实)?$/.exec(part))) {
+      const names = splitNames(m[1] ?? '');
+      if (names.length === 0) return null;
+      addOwners(r, names);
+    } else if ((m = /^(.+?)牵头(?:负责)?$/.exec(part))) {
+      const names = splitNames(m[1] ?? '');
+      if (names[0] === undefined) return null;
+      r.leadUnit ??= names[0];
+      addOwners(r, names);
+    } else if ((m = /^(.+?)(?:配合|参与|协助|协办)$/.exec(part))) {
+      const names = splitNames(m[1] ?? '');
+      if (names.length === 0) return null;
+      addOwners(r, names);
+    } else if (TIME.test(part)) {
+      r.deadline ??= part.replace(/(完成|办结|到位)$/, '');
+    } else return null;
+  }
+  return r;
+}
+
+function merge(into: Responsibility, from: Responsibility): void {
+  if (from.leadUnit !== undefined) into.leadUnit ??= from.leadUnit;
+  if (from.deadline !== undefined) into.deadline ??= from.deadline;
+  addOwners(into, from.owners);
 }
 
 /** Keeps the sentence end that followed a removed trailing parenthetical. */

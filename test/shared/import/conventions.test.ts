@@ -534,3 +534,84 @@ describe('a task list with category rows, filed as 附件1', () => {
     });
   });
 });
+
+describe('第X部分, 一． and ① levels, a title wrapped over three lines', () => {
+  const o = importPolicyText(fixture('parts-and-circled.txt'));
+
+  it('reads the title and four levels', () => {
+    expect(o.title).toBe('中共某县财政局党组关于2024年落实全面从严治党主体责任的实施方案');
+    expect(shape(o.nodes)).toEqual([
+      ['第一部分', '总体要求'],
+      [
+        '第二部分',
+        '主要任务',
+        [
+          [
+            '一．',
+            '加强政治建设',
+            [
+              ['1.', '坚定拥护“两个确立”'],
+              [
+                '2.',
+                '严肃党内政治生活',
+                [
+                  ['①', '认真开好民主生活会'],
+                  ['②', '规范组织生活会'],
+                ],
+              ],
+            ],
+          ],
+          [
+            '二．',
+            '加强作风建设',
+            [
+              ['1.', '持续纠治“四风”'],
+              ['2.', '加强机关效能建设'],
+            ],
+          ],
+        ],
+      ],
+      ['第三部分', '保障措施'],
+    ]);
+  });
+
+  it('reads 责任领导/责任股室/完成时限 lines', () => {
+    expect(at(o.nodes, 1, 0, 0)).toMatchObject({
+      lead: '局党组书记',
+      owners: ['办公室'],
+      deadline: '全年',
+    });
+  });
+
+  it('leaves the signature and date out of the last section', () => {
+    expect(at(o.nodes, 2).body).toBe('各股室要提高思想认识，把落实主体责任摆上重要议事日程。');
+  });
+});
+
+describe('a township plan: 1、 items and trailing parentheticals', () => {
+  const o = importPolicyText(fixture('township-plan.txt'));
+
+  it('reads （A负责） and （A会同B负责）', () => {
+    expect(at(o.nodes, 1, 0, 0).owners).toEqual(['镇环卫所']);
+    expect(at(o.nodes, 1, 0, 1).owners).toEqual(['各村']);
+    expect(at(o.nodes, 1, 1)).toMatchObject({
+      title: '污水治理',
+      body: '结合农村改厕，推进生活污水治理。',
+      lead: '镇建设办',
+      owners: ['镇建设办', '各村'],
+    });
+  });
+
+  it('reads a time in a trailing parenthesis as the deadline', () => {
+    expect(at(o.nodes, 2, 1)).toMatchObject({ title: '集中整治阶段', deadline: '2024年4月至10月' });
+  });
+
+  it('keeps an ordinary aside in parentheses as text', () => {
+    const t = importPolicyText(
+      '一、加强学习\n组织集中学习（详见附件）。\n二、强化监督\n按照《实施细则（试行）》开展监督。',
+    );
+    expect(at(t.nodes, 0).body).toBe('组织集中学习（详见附件）。');
+    expect(at(t.nodes, 0).owners).toBeUndefined();
+    expect(at(t.nodes, 1).body).toBe('按照《实施细则（试行）》开展监督。');
+  });
+});
