@@ -108,7 +108,12 @@ export function readKeyed(text: string, into: Responsibility): boolean {
         break;
       }
       case 'owners':
-        addOwners(into, splitNames(value));
+        for (const name of splitNames(value)) {
+          // 办公室（牵头）、人事股: the unit marked 牵头 leads.
+          const lead = /^(.+?)[（(]牵头[）)]$/.exec(name);
+          if (lead !== null) into.leadUnit ??= lead[1];
+          addOwners(into, [lead?.[1] ?? name]);
+        }
         break;
       case 'person':
         into.person ??= value;

@@ -108,7 +108,7 @@ function prepareLines(text: string): string[] {
   let raw = text.split('\n');
   const nonBlank = raw.filter((l) => l.trim() !== '');
   // No line breaks at all (pasted from a web page): paragraphs survive as runs of spaces.
-  if (nonBlank.length <= 2 && text.length > 200) {
+  if (nonBlank.length <= 2) {
     raw = raw.flatMap((l) => l.split(/[ ]{2,}|\u3000+|\t{2,}/));
     const first = raw.findIndex((l) => l.trim() !== '');
     const head = raw[first];
@@ -117,7 +117,7 @@ function prepareLines(text: string): string[] {
         /^(.{4,60}?(?:实施意见|工作要点|工作方案|整改方案|实施方案|工作计划|责任清单|任务分工|方案|要点|意见|通知|办法|计划|细则))(?=\S)/.exec(
           head.trim(),
         );
-      if (m && !/[。，,；;：:]/.test(m[1] ?? ''))
+      if (m && !/[。，,；;：:]/.test(m[1] ?? '') && markerAt(head.trim(), false) === null)
         raw.splice(first, 1, m[1] ?? '', head.trim().slice((m[1] ?? '').length));
     }
   }

@@ -456,6 +456,22 @@ describe('traps', () => {
     );
   });
 
+  it('finds a title glued to the first heading in text with no breaks and no spaces', () => {
+    const o = importPolicyText(
+      '某县2024年工作要点一、加强学习。每月组织学习。二、强化监督。落实监督责任，推动工作落实。',
+    );
+    expect(o.title).toBe('某县2024年工作要点');
+    expect(shape(o.nodes)).toEqual([
+      ['一、', '加强学习'],
+      ['二、', '强化监督'],
+    ]);
+  });
+
+  it('reads 办公室（牵头） in a list of owners as the lead unit', () => {
+    const o = importPolicyText('一、加强学习\n责任单位：办公室（牵头）、人事股\n二、强化监督');
+    expect(at(o.nodes, 0)).toMatchObject({ lead: '办公室', owners: ['办公室', '人事股'] });
+  });
+
   it('warns about a numbering gap, which often means a heading was missed', () => {
     const o = importPolicyText(
       '一、加强学习\n组织学习，推动工作落实。\n三、强化监督\n落实监督责任，加强检查。',
