@@ -162,6 +162,22 @@ function decodeUpdatePayload(update: Uint8Array): boolean {
  * over a limit, or of a type a client does not send; the caller closes that connection.
  */
 export function decodeClientMessage(data: Uint8Array, limits: DecodeLimits): ClientMessage {
+  try {
+    return decodeUnchecked(data, limits);
+  } catch (error) {
+    // lib0 throws plain Errors ("Unexpected end of array") from deep inside: whatever a frame
+    // makes the decoder throw is the frame's fault, never the relay's.
+    if (error instanceof ProtocolError) throw error;
+    throw new ProtocolError(
+      `bad frame: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+function decodeUnchecked(data: Uint8Array, limits: DecodeLimits): ClientMessage {
   const decoder = decoding.createDecoder(data);
   const type = readUint(decoder, 'message type');
   let message: ClientMessage;

@@ -1,11 +1,14 @@
 /**
  * The room registry: one room per loaded plan, its connections, its awareness entries.
  *
- * The write path is a group commit. Updates that arrive in one event-loop turn are queued; at
- * the end of the turn (setImmediate) they go to the store in one transaction, and only once
- * that transaction is committed are they applied to the room's Y.Doc and relayed, merged into
- * one update message per room. A relayed edit is therefore always on disk, and a failed write
- * relays nothing: its senders are closed and keep their edits locally until they reconnect.
+ * The write path is a group commit. Updates that arrive in one event-loop turn are checked
+ * (Y.decodeUpdate) and queued; at the end of the turn (setImmediate) they are applied to
+ * their room's Y.Doc, which is how we learn whether Yjs really accepts them, then go to the
+ * store in one transaction, and only once that transaction is committed are they relayed,
+ * merged into one update message per room. While a commit is in flight no sync reply is
+ * served from the doc, and when the write fails the doc is rebuilt from the store: a relayed
+ * or served edit is therefore always on disk. A failed write relays nothing: its senders are
+ * closed and keep their edits locally until they reconnect.
  * Awareness changes of the turn are likewise sent as one awareness message per room.
  */
 import * as Y from 'yjs';
@@ -19,7 +22,6 @@ import {
   CLOSE_INVALID_PAYLOAD,
   CLOSE_MESSAGE_TOO_BIG,
   CLOSE_POLICY_VIOLATION,
-  ProtocolError,
   decodeClientMessage,
   encodeAwareness,
   encodeSyncStep1,
@@ -30,7 +32,7 @@ import {
   type DecodeLimits,
   type Socket,
 } from './protocol.ts';
-import type { Store } from './store.ts';
+import type { Store, WriteResult } from './store.ts';
 
 /** Limits and timings of the registry. */
 export interface RoomLimits {
@@ -103,7 +105,9 @@ interface PendingWrite {
 }
 
 class Room {
-  readonly doc = new Y.Doc({ gc: true });
+  doc = new Y.Doc({ gc: true });
+  /** The doc may hold changes that are not stored (a failed write or a throwing update). */
+  needsReload = false;
   readonly conns = new Set<Connection>();
   readonly awareness = new Map<number, AwarenessSlot>();
   /** Client ids whose awareness changed this turn. */
@@ -113,6 +117,10 @@ class Room {
   ready = false;
   disposed = false;
   unloadTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A commit of updates already applied to `doc` is in flight: serve no sync reply. */
+  committing = false;
+  /** Sync step 1 requests that arrived while committing, answered after the commit. */
+  deferredSyncs: { conn: Connection; stateVector: Uint8Array }[] = [];
   /** Rows in the plan's log, as far as this relay knows. */
   logRows = 0;
   /** Writes queued or in flight for this room. */
@@ -130,10 +138,17 @@ class Room {
     return this._fullState;
   }
 
-  applyCommitted(update: Uint8Array, origin: Connection): void {
+  /** Applies a checked update; throws when Yjs does (the doc may then be half-changed). */
+  apply(update: Uint8Array, origin: Connection | null): void {
     this._fullState = undefined;
     Y.applyUpdate(this.doc, update, origin);
-    this.outUpdates.push(update);
+  }
+
+  /** Replaces the doc by a fresh one (after a failed write, to drop what was not stored). */
+  resetDoc(): void {
+    this._fullState = undefined;
+    this.doc.destroy();
+    this.doc = new Y.Doc({ gc: true });
   }
 
   liveAwarenessEntries(): number {
@@ -277,6 +292,16 @@ export class Connection {
     }
   }
 
+  /** Answers a sync step 1 with what the client lacks. */
+  answerSync(stateVector: Uint8Array): void {
+    if (this.closed) return;
+    const update =
+      stateVector.length <= 1
+        ? this.room.fullState()
+        : Y.encodeStateAsUpdate(this.room.doc, stateVector);
+    this.send(encodeSyncStep2(update));
+  }
+
   private _refill(): void {
     const now = performance.now();
     const elapsed = (now - this._lastRefill) / 1000;
@@ -294,7 +319,7 @@ export class Connection {
     try {
       message = decodeClientMessage(data, this._registry.decodeLimits);
     } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
+      // Whatever a frame makes the decoder throw closes that connection, never the process.
       this._registry.metrics.error('bad_frame');
       this._registry.logger.warn(
         {
@@ -311,14 +336,11 @@ export class Connection {
     }
     const room = this.room;
     switch (message.type) {
-      case 'sync-step1': {
-        const update =
-          message.stateVector.length <= 1
-            ? room.fullState()
-            : Y.encodeStateAsUpdate(room.doc, message.stateVector);
-        this.send(encodeSyncStep2(update));
+      case 'sync-step1':
+        if (room.committing)
+          room.deferredSyncs.push({ conn: this, stateVector: message.stateVector });
+        else this.answerSync(message.stateVector);
         return;
-      }
       case 'sync-step2':
       case 'update':
         if (message.empty) return;
@@ -624,33 +646,56 @@ export class RoomRegistry {
   private async _flush(): Promise<void> {
     const writes = this._writes;
     this._writes = [];
-    if (writes.length > 0) {
+    if (writes.length > 0) await this._commit(writes);
+    for (const room of this._dirtyRooms) this._broadcast(room);
+    this._dirtyRooms.clear();
+  }
+
+  /**
+   * Applies the turn's updates to their rooms' docs, commits those that applied in one
+   * transaction, and only then queues them for relaying. Y.decodeUpdate accepts some updates
+   * that Y.applyUpdate then throws on half-way (found by fuzzing, see test/fixtures/relay/):
+   * such an update is refused (1007), and its room's doc is rebuilt from the store, as it is
+   * after a failed write, so the doc never keeps a change that is not stored.
+   */
+  private async _commit(writes: readonly PendingWrite[]): Promise<void> {
+    const applied: PendingWrite[] = [];
+    for (const w of writes) {
+      w.room.pendingWrites -= 1;
+      if (w.room.disposed) continue;
+      try {
+        w.room.apply(w.update, w.conn);
+        applied.push(w);
+      } catch (error) {
+        w.room.needsReload = true;
+        this.metrics.error('apply_update');
+        this.logger.warn(
+          { event: 'bad_update', conn: w.conn.id, plan: w.room.planId, ...errorFields(error) },
+          'update does not apply: refusing it',
+        );
+        w.conn.close(CLOSE_INVALID_PAYLOAD, 'update does not apply');
+      }
+    }
+    if (applied.length > 0) {
+      const rooms = new Set(applied.map((w) => w.room));
+      for (const room of rooms) room.committing = true;
       const started = performance.now();
-      let result: Awaited<ReturnType<Store['appendUpdates']>>;
+      let result: WriteResult;
       try {
         result = await this._store.appendUpdates(
-          writes.map((w) => ({ planId: w.room.planId, update: w.update })),
+          applied.map((w) => ({ planId: w.room.planId, update: w.update })),
         );
       } catch (error) {
         result = { ok: false, code: 'io', message: errorFields(error).err };
       }
+      for (const room of rooms) room.committing = false;
       this.metrics.observeWrite((performance.now() - started) / 1000);
-      for (const w of writes) w.room.pendingWrites -= 1;
       if (result.ok) {
-        this.metrics.updatesCommitted += writes.length;
-        for (const w of writes) {
+        this.metrics.updatesCommitted += applied.length;
+        for (const w of applied) {
           const room = w.room;
           room.logRows += 1;
-          if (room.disposed) continue;
-          try {
-            room.applyCommitted(w.update, w.conn);
-          } catch (error) {
-            this.metrics.error('apply_update');
-            this.logger.error(
-              { event: 'apply_failed', conn: w.conn.id, plan: room.planId, ...errorFields(error) },
-              'a checked update did not apply',
-            );
-          }
+          room.outUpdates.push(w.update);
           this._dirtyRooms.add(room);
           if (room.logRows >= this.limits.compactEvery) this._scheduleCompaction(room.planId);
         }
@@ -660,7 +705,7 @@ export class RoomRegistry {
           {
             event: 'store_write_failed',
             code: result.code,
-            updates: writes.length,
+            updates: applied.length,
             err: result.message,
           },
           'could not save updates: refusing them',
@@ -669,11 +714,59 @@ export class RoomRegistry {
           result.code === 'disk_full'
             ? 'storage full: edit not saved'
             : `storage error (${result.code}): edit not saved`;
-        for (const w of new Set(writes.map((x) => x.conn))) w.close(CLOSE_INTERNAL_ERROR, reason);
+        for (const w of applied) w.room.needsReload = true;
+        for (const conn of new Set(applied.map((w) => w.conn)))
+          conn.close(CLOSE_INTERNAL_ERROR, reason);
       }
     }
-    for (const room of this._dirtyRooms) this._broadcast(room);
-    this._dirtyRooms.clear();
+    for (const w of writes) {
+      if (w.room.needsReload && !w.room.disposed) await this._reload(w.room);
+    }
+    for (const w of writes) {
+      const deferred = w.room.deferredSyncs;
+      if (deferred.length === 0 || w.room.committing) continue;
+      w.room.deferredSyncs = [];
+      for (const { conn, stateVector } of deferred) conn.answerSync(stateVector);
+    }
+  }
+
+  /** Rebuilds a room's doc from the store: what it holds beyond the store is dropped. */
+  private async _reload(room: Room): Promise<void> {
+    room.needsReload = false;
+    let updates: Uint8Array[];
+    try {
+      updates = await this._store.loadUpdates(room.planId);
+    } catch (error) {
+      this.metrics.error('store_read');
+      this.logger.error(
+        { event: 'reload_failed', plan: room.planId, ...errorFields(error) },
+        'could not reload plan',
+      );
+      for (const conn of [...room.conns])
+        conn.close(CLOSE_INTERNAL_ERROR, 'could not load the plan');
+      this._dispose(room);
+      return;
+    }
+    if (room.disposed) return;
+    room.resetDoc();
+    this._applyStored(room, updates);
+  }
+
+  private _applyStored(room: Room, updates: readonly Uint8Array[]): void {
+    for (const update of updates) {
+      try {
+        room.apply(update, null);
+      } catch (error) {
+        // A stored row that does not apply (rows are applied before they are stored, so this
+        // is not expected): keep serving the rest of the plan.
+        this.metrics.error('apply_update');
+        this.logger.error(
+          { event: 'bad_stored_update', plan: room.planId, ...errorFields(error) },
+          'skipped a stored update',
+        );
+      }
+    }
+    room.logRows = updates.length;
   }
 
   private _broadcast(room: Room): void {

@@ -119,7 +119,7 @@ describe('sync between stock y-websocket clients', () => {
       expect(c.provider.awareness.getStates().get(a.doc.clientID)).toBeDefined(),
     );
     // Leave without saying goodbye: the relay removes the state for everyone.
-    a.provider.ws?.terminate();
+    (a.provider.ws as unknown as import('ws').WebSocket | null)?.terminate();
     a.provider.shouldConnect = false;
     await eventually(() => {
       expect(b.provider.awareness.getStates().has(a.doc.clientID)).toBe(false);

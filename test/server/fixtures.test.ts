@@ -1,0 +1,95 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import {
+  CLOSE_INVALID_PAYLOAD,
+  ProtocolError,
+  decodeClientMessage,
+} from '../../server/protocol.ts';
+import type { Relay } from '../../server/relay.ts';
+import { eventually } from '../helpers/eventually.ts';
+import {
+  REPO_ROOT,
+  closed,
+  connectClient,
+  makeTempDir,
+  openRawSocket,
+  removeDir,
+  startTestRelay,
+  type TestClient,
+} from '../helpers/relay.ts';
+
+const FIXTURES = `${REPO_ROOT}test/fixtures/relay/`;
+const frames = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.frame'))
+  .sort();
+const baseState = new Uint8Array(readFileSync(`${FIXTURES}base-state.update`));
+
+let dir: string;
+let relay: Relay;
+let clients: TestClient[] = [];
+
+beforeEach(async () => {
+  dir = makeTempDir();
+  relay = await startTestRelay({ dataDir: dir });
+});
+
+afterEach(async () => {
+  for (const c of clients) c.destroy();
+  clients = [];
+  await relay.close();
+  removeDir(dir);
+});
+
+describe('inputs that once crashed something', () => {
+  test('there are fixtures to replay', () => {
+    expect(frames.length).toBeGreaterThanOrEqual(7);
+  });
+
+  test('the decoder only ever throws ProtocolError on them', () => {
+    const limits = { maxAwarenessStateLength: 1000, maxAwarenessEntriesPerMessage: 10 };
+    for (const name of frames) {
+      const frame = new Uint8Array(readFileSync(`${FIXTURES}${name}`));
+      try {
+        decodeClientMessage(frame, limits);
+      } catch (error) {
+        expect(error, name).toBeInstanceOf(ProtocolError);
+      }
+    }
+  });
+
+  test.each(frames)(
+    '%s closes only its own connection and leaves the stored plan intact',
+    async (name) => {
+      const frame = new Uint8Array(readFileSync(`${FIXTURES}${name}`));
+      const planId = name.includes('empty-doc') ? 'fixture-empty' : 'fixture-base';
+      if (planId === 'fixture-base')
+        expect((await relay.store.createPlan(planId, baseState)).ok).toBe(true);
+      const good = connectClient(relay.url.replace('http', 'ws'), planId);
+      clients.push(good);
+      await good.synced();
+      good.doc.getMap('good').set('before', 1);
+
+      const ws = await openRawSocket(relay.url.replace('http', 'ws'), `/${planId}`);
+      ws.send(frame);
+      expect((await closed(ws)).code).toBe(CLOSE_INVALID_PAYLOAD);
+      // The update-* frames pass Y.decodeUpdate and throw only when applied.
+      expect(relay.metrics.errors('apply_update')).toBe(name.startsWith('update-') ? 1 : 0);
+
+      good.doc.getMap('good').set('after', 2);
+      const late = connectClient(relay.url.replace('http', 'ws'), planId);
+      clients.push(late);
+      await eventually(() =>
+        expect(late.doc.getMap('good').toJSON()).toEqual({ before: 1, after: 2 }),
+      );
+      expect(good.provider.wsconnected).toBe(true);
+      // What is stored loads, and equals what the good client has.
+      await eventually(async () => {
+        const stored = new Y.Doc();
+        Y.applyUpdate(stored, (await relay.store.loadState(planId))!);
+        expect(stored.getMap('good').toJSON()).toEqual({ before: 1, after: 2 });
+        expect(Y.encodeStateVector(stored)).toEqual(Y.encodeStateVector(good.doc));
+      });
+    },
+  );
+});
