@@ -557,7 +557,16 @@ function finish(raw: RawNode): OutlineNode {
   let title: string;
   let rest: string;
   const stop = firstStop(headline);
-  if (stop >= 0) {
+  // “（一）加强组织领导，一是…；二是…”: the first point ends the title too.
+  const firstPoint = findPoints([headline, ...lines].join('\n'))[0]?.start;
+  if (
+    firstPoint !== undefined &&
+    firstPoint > 0 &&
+    firstPoint < (stop < 0 ? headline.length : stop)
+  ) {
+    title = headline.slice(0, firstPoint);
+    rest = headline.slice(firstPoint).trim();
+  } else if (stop >= 0) {
     title = headline.slice(0, stop);
     rest = headline.slice(stop + 1).trim();
   } else {

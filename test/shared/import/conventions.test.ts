@@ -472,6 +472,36 @@ describe('traps', () => {
     expect(at(o.nodes, 0)).toMatchObject({ lead: '办公室', owners: ['办公室', '人事股'] });
   });
 
+  it('ends a heading’s title where its points begin, even without a full stop', () => {
+    const o = importPolicyText(
+      '一、工作任务\n（一）加强组织领导，一是成立领导小组；二是明确责任分工。\n（二）强化保障，一要落实经费，二要配齐人员。',
+    );
+    expect(shape(o.nodes)).toEqual([
+      [
+        '一、',
+        '工作任务',
+        [
+          [
+            '（一）',
+            '加强组织领导',
+            [
+              ['一是', '成立领导小组'],
+              ['二是', '明确责任分工'],
+            ],
+          ],
+          [
+            '（二）',
+            '强化保障',
+            [
+              ['一要', '落实经费'],
+              ['二要', '配齐人员'],
+            ],
+          ],
+        ],
+      ],
+    ]);
+  });
+
   it('warns about a numbering gap, which often means a heading was missed', () => {
     const o = importPolicyText(
       '一、加强学习\n组织学习，推动工作落实。\n三、强化监督\n落实监督责任，加强检查。',
