@@ -231,3 +231,28 @@ export function formatOutlineCounts(counts: OutlineCounts, lang: 'zh' | 'en' = '
   }
   return `${counts.sections} 个部分 · ${counts.items} 项 · ${counts.tasks} 项任务`;
 }
+
+/** One row of the preview tree. */
+export interface OutlineEntry {
+  readonly path: OutlinePath;
+  readonly node: OutlineNode;
+  /** 1 for a section. */
+  readonly depth: number;
+  readonly isTask: boolean;
+}
+
+/** The outline in reading order with each node's path, depth and task flag, for a preview tree. */
+export function outlineEntries(outline: Outline): OutlineEntry[] {
+  const flat = outline.nodes.every((n) => n.children.length === 0);
+  const out: OutlineEntry[] = [];
+  const walk = (nodes: readonly OutlineNode[], prefix: readonly number[]): void => {
+    nodes.forEach((node, i) => {
+      const path = [...prefix, i];
+      const isTask = node.children.length === 0 && (path.length > 1 || flat);
+      out.push({ path, node, depth: path.length, isTask });
+      walk(node.children, path);
+    });
+  };
+  walk(outline.nodes, []);
+  return out;
+}

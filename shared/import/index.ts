@@ -30,10 +30,12 @@ export {
   splitNode,
   dropNode,
   isTask,
+  outlineEntries,
   countOutline,
   formatOutlineCounts,
   type OutlinePath,
   type OutlineCounts,
+  type OutlineEntry,
 } from './edit.ts';
 export { deadlineDate } from './deadline.ts';
 export { outlineToPlan, type OutlineToPlanOptions, type OutlineToPlanResult } from './to-plan.ts';

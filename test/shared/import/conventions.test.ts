@@ -518,6 +518,30 @@ describe('text that has an outline but is not a work plan', () => {
     expect(o.warnings[0]).toContain('不像工作计划');
   });
 
+  it.each([
+    [
+      'an exam paper',
+      '七年级数学期中测试卷\n一、选择题（每题3分，共30分）\n1.下列各数中，最小的数是（　）\n2.计算-3+5的结果是（　）\n二、填空题（每题4分，共20分）\n3.比较大小：-2＿＿-3\n三、解答题\n4.计算：(-2)×3+4',
+    ],
+    [
+      'a travel guide',
+      '杭州三日游攻略\n一、第一天：西湖\n上午游览断桥、白堤，中午在楼外楼品尝西湖醋鱼，下午乘船游三潭印月。\n二、第二天：灵隐寺\n早上前往灵隐寺，沿飞来峰步行，傍晚去河坊街逛夜市。\n三、第三天：西溪湿地\n租一辆自行车慢慢骑，拍拍照，晚上返程。',
+    ],
+    [
+      'a story in chapters',
+      '第一章 初见\n那年夏天，她第一次来到这座小城，雨下得很大。\n第二章 重逢\n十年后，他们在车站再次相遇，彼此都愣住了。\n第三章 离别\n秋天到了，落叶铺满了街道，她又要走了。',
+    ],
+  ])('comes with a warning for %s', (_what, text) => {
+    expect(importPolicyText(text).warnings).toHaveLength(1);
+  });
+
+  it('does not warn about short work documents such as meeting minutes', () => {
+    const o = importPolicyText(
+      '局长办公会议纪要\n一、关于2024年预算安排\n会议研究了2024年部门预算编制工作，要求各股室严格落实过紧日子要求。\n二、关于安全生产工作\n会议要求压实安全生产责任，开展隐患排查整治，确保全年安全稳定。',
+    );
+    expect(o.warnings).toEqual([]);
+  });
+
   it('the real work plans come without one', () => {
     for (const f of ['work-points.txt', 'work-plan.txt', 'rectification-plan.txt', 'with-toc.txt'])
       expect(importPolicyText(fixture(f)).warnings).toEqual([]);

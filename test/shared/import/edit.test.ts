@@ -8,6 +8,7 @@ import {
   isTask,
   mergeIntoPrevious,
   nodeAt,
+  outlineEntries,
   splitNode,
   updateNode,
   type Outline,
@@ -41,6 +42,18 @@ describe('counts for the preview', () => {
     expect(isTask(seed, [1, 0])).toBe(false);
     expect(isTask(seed, [1, 0, 0])).toBe(true);
     expect(isTask(seed, [2, 1])).toBe(true);
+  });
+
+  it('lists the rows of the preview tree in reading order, with paths and task flags', () => {
+    const rows = outlineEntries(seed);
+    expect(rows).toHaveLength(19);
+    expect(rows.slice(0, 4).map((r) => [r.path, r.depth, r.node.title, r.isTask])).toEqual([
+      [[0], 1, '总体思路', false],
+      [[1], 1, '工作要求', false],
+      [[1, 0], 2, '忠诚拥护“两个确立”，坚决做到“两个维护”', false],
+      [[1, 0, 0], 3, '加强理论武装', true],
+    ]);
+    expect(rows.filter((r) => r.isTask)).toHaveLength(13);
   });
 
   it('counts every row of a flat task table as a task', () => {
