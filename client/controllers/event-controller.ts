@@ -53,7 +53,7 @@ export class EventController<T> implements ReactiveController {
     if (!src) return;
     this._subscribedTo = src.key;
     this._unsubscribe = src.subscribe(this._onChange);
-    this.value = this._read();
+    this._onChange();
   }
 
   private readonly _onChange = (): void => {

@@ -66,7 +66,8 @@ export class YController<M extends Observable, T> implements ReactiveController 
     this._observed = type;
     if (type) {
       type.observeDeep(this._onChange);
-      this.value = this._read(type);
+      // Catch up with what changed while detached (re-attach) or before the type arrived.
+      this._set(this._read(type));
     }
   }
 

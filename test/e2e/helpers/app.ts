@@ -23,7 +23,7 @@ export async function createPlan(page: Page, title: string): Promise<string> {
 
 /** The sync indicator's text (离线 / 连接中 / 已同步 …). */
 export function syncStatus(page: Page): Promise<string> {
-  return page.locator('cl-sync-status').innerText();
+  return page.locator('cl-sync-status .s').innerText();
 }
 
 /** Waits until the page shows 已同步 (connected and through the sync handshake). */

@@ -1,0 +1,95 @@
+// @vitest-environment happy-dom
+import '../lit-quiet.ts';
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { addTask, createPlan, updateTask } from '../../../shared/index.ts';
+import { PlanSession } from '../../../client/plan-session.ts';
+import { readOutline } from '../../../client/model/outline.ts';
+import { ClTaskRow } from '../../../client/components/cl-task-row.ts';
+import { ClTaskTree } from '../../../client/components/cl-task-tree.ts';
+
+let session: PlanSession | null = null;
+afterEach(async () => {
+  document.body.replaceChildren();
+  await session?.dispose();
+  session = null;
+});
+
+async function mountTree() {
+  session = new PlanSession(`plan-${Math.random().toString(36).slice(2)}`, {
+    name: '张三',
+    branch: '',
+  });
+  await session.open({ connect: false });
+  const doc = session.doc;
+  createPlan(doc, { title: '清单' });
+  addTask(doc, null, { id: 's1', number: '一、', title: '总体要求' });
+  addTask(doc, 's1', { id: 't1', number: '一是', title: '加强理论武装' });
+  addTask(doc, 's1', { id: 't2', number: '二是', title: '强化廉政教育' });
+  const tree = document.createElement('cl-task-tree') as ClTaskTree;
+  tree.session = session;
+  tree.outline = readOutline(doc);
+  document.body.append(tree);
+  await tree.updateComplete;
+  const rows = [...tree.shadowRoot!.querySelectorAll<ClTaskRow>('cl-task-row')];
+  await Promise.all(rows.map((r) => r.updateComplete));
+  return { tree, rows, doc, session };
+}
+
+describe('cl-task-tree', () => {
+  it('is a tree of treeitems, expanded, whose checkboxes are named exactly by the titles', async () => {
+    const { tree, rows } = await mountTree();
+    expect(tree.shadowRoot!.querySelector('[role=tree]')).not.toBeNull();
+    expect(rows.map((r) => r.getAttribute('role'))).toEqual(['treeitem', 'treeitem', 'treeitem']);
+    expect(rows.map((r) => r.getAttribute('aria-level'))).toEqual(['1', '2', '2']);
+    expect(rows[0]!.getAttribute('aria-expanded')).toBe('true');
+    const names = rows.map((r) =>
+      r.shadowRoot!.querySelector('input[type=checkbox]')!.getAttribute('aria-label'),
+    );
+    expect(names).toEqual(['总体要求', '加强理论武装', '强化廉政教育']);
+    const numbers = rows.map((r) => r.shadowRoot!.querySelector('.number')!.textContent);
+    expect(numbers).toEqual(['一、', '一是', '二是']);
+    for (const r of rows)
+      for (const b of r.shadowRoot!.querySelectorAll('button'))
+        expect(b.getAttribute('aria-label') ?? b.textContent?.trim()).toBeTruthy();
+  });
+
+  it('re-renders only the row of a task whose title changes', async () => {
+    const { tree, rows, doc } = await mountTree();
+    const counts = new Map<unknown, number>();
+    const count = (el: { updateComplete: Promise<boolean> } & HTMLElement) => {
+      const orig = (el as unknown as { update: (c: unknown) => void }).update.bind(el);
+      (el as unknown as { update: (c: unknown) => void }).update = (c) => {
+        counts.set(el, (counts.get(el) ?? 0) + 1);
+        orig(c);
+      };
+    };
+    for (const el of [tree, ...rows]) count(el);
+    updateTask(
+      doc,
+      't1',
+      { title: '加强理论武装学习' },
+      { actor: { name: '张三', at: '2023-01-01T00:00:00Z' } },
+    );
+    await Promise.all([tree.updateComplete, ...rows.map((r) => r.updateComplete)]);
+    expect(counts.get(rows[1])).toBe(1);
+    expect(counts.get(tree)).toBeUndefined();
+    expect(counts.get(rows[0])).toBeUndefined();
+    expect(counts.get(rows[2])).toBeUndefined();
+    expect(
+      rows[1]!.shadowRoot!.querySelector('input[type=checkbox]')!.getAttribute('aria-label'),
+    ).toBe('加强理论武装学习');
+  });
+
+  it('ticks a task done from its checkbox, and undo takes it back', async () => {
+    const { rows, doc, session } = await mountTree();
+    const box = rows[1]!.shadowRoot!.querySelector<HTMLInputElement>('input[type=checkbox]')!;
+    box.click();
+    expect(doc.getMap('tasks').get('t1')).toBeDefined();
+    const status = () =>
+      (doc.getMap('tasks').get('t1') as import('yjs').Map<unknown>).get('status');
+    expect(status()).toBe('done');
+    session.undo.undo();
+    expect(status()).toBe('todo');
+  });
+});
