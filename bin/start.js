@@ -1,7 +1,33 @@
-// `npm start`: build the client if it is missing or older than its sources, then serve.
-import { spawnSync } from 'node:child_process';
+// `npm start`: build the client if it has not been built yet, then serve it (and the relay)
+// with the defaults of `qingdan serve`: 127.0.0.1:8080, data in ./data. `qingdan serve`
+// itself never builds. A failed or impossible build does not stop the relay from starting:
+// it serves without the client and says so.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const serve = spawnSync(process.execPath, ['bin/qingdan.js', 'serve', ...process.argv.slice(2)], {
+const root = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(root);
+
+if (existsSync('dist/client/index.html')) {
+  // Already built. (Run `npx vite build` again after changing client/.)
+} else if (!existsSync('client/index.html')) {
+  process.stdout.write(
+    'qingdan: the client is not built yet (there is no client/index.html); serving the relay only.\n',
+  );
+} else {
+  process.stdout.write('qingdan: building the client (npx vite build)…\n');
+  const build = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+  if (build.status !== 0) {
+    process.stdout.write('qingdan: the client build failed; serving the relay only.\n');
+  }
+}
+
+// Run the relay as a child and pass SIGINT/SIGTERM on, so it shuts down gracefully.
+const serve = spawn(process.execPath, ['bin/qingdan.js', 'serve', ...process.argv.slice(2)], {
   stdio: 'inherit',
 });
-process.exit(serve.status ?? 1);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => serve.kill(signal));
+}
+serve.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 0)));

@@ -1,0 +1,162 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { DB_FILE, openStore, type SqliteStore } from '../../server/store.ts';
+import { REPO_ROOT, makeTempDir, removeDir } from '../helpers/relay.ts';
+
+let dir: string;
+let store: SqliteStore;
+
+beforeEach(() => {
+  dir = makeTempDir();
+  store = openStore(dir);
+});
+
+afterEach(async () => {
+  await store.close();
+  removeDir(dir);
+});
+
+function edit(doc: Y.Doc, f: () => void): Uint8Array {
+  const updates: Uint8Array[] = [];
+  const onUpdate = (u: Uint8Array): void => {
+    updates.push(u);
+  };
+  doc.on('update', onUpdate);
+  f();
+  doc.off('update', onUpdate);
+  return Y.mergeUpdates(updates);
+}
+
+function read(state: Uint8Array | null): unknown {
+  const doc = new Y.Doc();
+  if (state !== null) Y.applyUpdate(doc, state);
+  return doc.getMap('tasks').toJSON();
+}
+
+describe('SqliteStore', () => {
+  test('appends, loads the merged state, lists and knows its plans', async () => {
+    const doc = new Y.Doc();
+    expect(await store.hasPlan('p')).toBe(false);
+    expect(await store.loadState('p')).toBeNull();
+    expect(
+      (
+        await store.appendUpdate(
+          'p',
+          edit(doc, () => doc.getMap('tasks').set('a', 1)),
+        )
+      ).ok,
+    ).toBe(true);
+    expect(
+      (
+        await store.appendUpdates([
+          { planId: 'p', update: edit(doc, () => doc.getMap('tasks').set('b', 2)) },
+          { planId: 'q', update: edit(new Y.Doc(), () => undefined) },
+        ])
+      ).ok,
+    ).toBe(true);
+    expect(await store.hasPlan('p')).toBe(true);
+    expect(read(await store.loadState('p'))).toEqual({ a: 1, b: 2 });
+    expect((await store.listPlans()).map((p) => [p.id, p.logLength])).toEqual([
+      ['p', 2],
+      ['q', 1],
+    ]);
+    expect(readdirSync(dir).every((f) => f.startsWith(DB_FILE))).toBe(true);
+  });
+
+  test('createPlan refuses a plan that exists', async () => {
+    const doc = new Y.Doc();
+    const state = edit(doc, () => doc.getMap('tasks').set('a', 1));
+    expect(await store.createPlan('new', state)).toEqual({ ok: true });
+    expect((await store.createPlan('new', state)).ok).toBe(false);
+    expect(read(await store.loadState('new'))).toEqual({ a: 1 });
+  });
+
+  test('compaction merges the log into one row without changing the state, and drops deleted content', async () => {
+    const doc = new Y.Doc();
+    for (let i = 0; i < 200; i++) {
+      await store.appendUpdate(
+        'c',
+        edit(doc, () => doc.getMap('tasks').set(`k${i % 20}`, 'x'.repeat(100) + i)),
+      );
+    }
+    const before = read(await store.loadState('c'));
+    const sizeBefore = (await store.loadUpdates('c')).reduce((n, u) => n + u.length, 0);
+    expect(await store.compact('c')).toEqual({ merged: 200, dropped: 0 });
+    expect(await store.logLength('c')).toBe(1);
+    expect(read(await store.loadState('c'))).toEqual(before);
+    const sizeAfter = (await store.loadUpdates('c'))[0]!.length;
+    expect(sizeAfter).toBeLessThan(sizeBefore / 5);
+  });
+
+  test('a second process can use the store while this one has it open (WAL)', async () => {
+    const doc = new Y.Doc();
+    await store.appendUpdate(
+      'shared',
+      edit(doc, () => doc.getMap('tasks').set('mine', 1)),
+    );
+    const script = `
+      import { openStore } from './server/store.ts';
+      import * as Y from 'yjs';
+      const store = openStore(${JSON.stringify(dir)});
+      const doc = new Y.Doc();
+      doc.getMap('tasks').set('theirs', 2);
+      const r = await store.createPlan('other', Y.encodeStateAsUpdate(doc));
+      const s = await store.appendUpdate('shared', Y.encodeStateAsUpdate(doc));
+      await store.close();
+      process.exitCode = r.ok && s.ok ? 0 : 1;
+    `;
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(read(await store.loadState('shared'))).toEqual({ mine: 1, theirs: 2 });
+    expect(await store.hasPlan('other')).toBe(true);
+  });
+
+  test('a data dir left by a killed writer opens cleanly with every commit in it', async () => {
+    await store.close();
+    const script = `
+      import { openStore } from './server/store.ts';
+      import * as Y from 'yjs';
+      const store = openStore(${JSON.stringify(dir)});
+      const doc = new Y.Doc();
+      for (let i = 0; i < 100; i++) { doc.getMap('tasks').set('k' + i, i); }
+      await store.appendUpdate('killed', Y.encodeStateAsUpdate(doc));
+      process.kill(process.pid, 'SIGKILL');
+    `;
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      },
+    );
+    expect(run.signal).toBe('SIGKILL');
+    expect(existsSync(`${dir}/${DB_FILE}-wal`)).toBe(true);
+    store = openStore(dir);
+    expect(Object.keys(read(await store.loadState('killed')) as object)).toHaveLength(100);
+  });
+
+  test('a write past the size cap fails as disk_full and the store keeps reading', async () => {
+    store.setMaxBytes(128 * 1024);
+    const doc = new Y.Doc();
+    await store.appendUpdate(
+      'f',
+      edit(doc, () => doc.getMap('tasks').set('small', 1)),
+    );
+    const big = edit(doc, () => doc.getMap('tasks').set('big', 'x'.repeat(512 * 1024)));
+    const result = await store.appendUpdate('f', big);
+    expect(result).toMatchObject({ ok: false, code: 'disk_full' });
+    expect(read(await store.loadState('f'))).toEqual({ small: 1 });
+    store.setMaxBytes(64 * 1024 * 1024);
+    expect((await store.appendUpdate('f', big)).ok).toBe(true);
+  });
+});
