@@ -121,8 +121,8 @@ function prepareLines(text: string): string[] {
         raw.splice(first, 1, m[1] ?? '', head.trim().slice((m[1] ?? '').length));
     }
   }
-  const lines = raw.map(cleanLine);
-  return joinHardWraps(lines);
+  const physical = raw.map((l) => l.replace(/[\s\u3000]+$/, ''));
+  return joinHardWraps(physical, physical.map(cleanLine));
 }
 
 function cleanLine(line: string): string {
@@ -150,17 +150,29 @@ function cpLength(s: string): number {
   return n;
 }
 
+/** Columns a line takes in a fixed-width layout: 2 for Chinese and full-width, 1 for ASCII. */
+function displayWidth(s: string): number {
+  let n = 0;
+  for (const ch of s) n += (ch.codePointAt(0) ?? 0) < 0x80 ? 1 : 2;
+  return n;
+}
+
 /**
- * A document hard-wrapped at a fixed width (most long lines the same length, not ending a
- * sentence) has its wrapped lines joined back into paragraphs.
+ * A document hard-wrapped at a fixed width (text converted from PDF or a fixed-width editor:
+ * most long lines the same width) has its wrapped lines joined back into paragraphs. A line
+ * continues on the next one when it is full and the next one is not indented, not a heading
+ * and not an annotation. `physical` are the lines as written, `lines` the cleaned ones.
  */
-function joinHardWraps(lines: string[]): string[] {
+function joinHardWraps(physical: readonly string[], lines: readonly string[]): string[] {
   const counts = new Map<number, number>();
   let long = 0;
-  for (const l of lines) {
+  let indented = 0;
+  for (const l of physical) {
+    if (l.trim() === '') continue;
+    if (/^[\s\u3000]/.test(l)) indented++;
     if (l.includes('\t')) continue;
-    const n = cpLength(l);
-    if (n < 15) continue;
+    const n = displayWidth(l);
+    if (n < 30) continue;
     long++;
     counts.set(n, (counts.get(n) ?? 0) + 1);
   }
@@ -170,24 +182,41 @@ function joinHardWraps(lines: string[]): string[] {
     const near = c + (counts.get(n - 1) ?? 0);
     if (near > best || (near === best && n > width)) [width, best] = [n, near];
   }
-  if (best < 3 || best / long < 0.3) return joinLongLines(lines);
+  if (best < 3 || best / long < 0.3) return joinLongLines([...lines]);
+  // Paragraphs start indented (most lines after a short, paragraph-ending line are): then a
+  // full line that ends a sentence at the edge may still go on.
+  let starts = 0;
+  let indentedStarts = 0;
+  for (let i = 1; i < physical.length; i++) {
+    const before = physical[i - 1] ?? '';
+    const here = physical[i] ?? '';
+    if (before.trim() === '' || here.trim() === '' || displayWidth(before) >= width - 3) continue;
+    starts++;
+    if (/^[\s\u3000]/.test(here)) indentedStarts++;
+  }
+  const indentStyle = indented >= 3 && starts > 0 && indentedStarts / starts >= 0.6;
   const out: string[] = [];
-  for (const line of lines) {
+  let prevPhysical = '';
+  lines.forEach((line, i) => {
+    const here = physical[i] ?? '';
     const prev = out[out.length - 1];
     if (
       prev !== undefined &&
       line !== '' &&
-      !line.includes('\t') &&
-      !prev.includes('\t') &&
-      cpLength(prev) >= width - 1 &&
-      !SENTENCE_END.test(prev) &&
-      !/[：:]$/.test(prev) &&
+      prev !== '' &&
+      !here.includes('\t') &&
+      !prevPhysical.includes('\t') &&
+      !/^[\s\u3000]/.test(here) &&
+      displayWidth(prevPhysical) >= width - 3 &&
+      (indentStyle || (!SENTENCE_END.test(prev) && !/[：:]$/.test(prev))) &&
       markerAt(line, false) === null &&
-      !isAnnotationLine(line)
+      !isAnnotationLine(line) &&
+      !DATE_LINE.test(line)
     ) {
       out[out.length - 1] = prev + line;
     } else out.push(line);
-  }
+    prevPhysical = here;
+  });
   return out;
 }
 

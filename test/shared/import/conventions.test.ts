@@ -685,3 +685,41 @@ describe('a township plan: 1、 items and trailing parentheticals', () => {
     expect(at(t.nodes, 1).body).toBe('按照《实施细则（试行）》开展监督。');
   });
 });
+
+describe('a document hard-wrapped at a fixed width (converted from PDF)', () => {
+  /** Wraps every paragraph at `columns` (Chinese characters take two), indenting its start. */
+  function wrap(text: string, columns: number): string {
+    const width = (c: string): number => ((c.codePointAt(0) ?? 0) < 0x80 ? 1 : 2);
+    return text
+      .split('\n')
+      .flatMap((line) => {
+        const t = line.trim();
+        if (t === '') return [''];
+        const out: string[] = [];
+        let cur = '\u3000\u3000';
+        let w = 4;
+        for (const ch of t) {
+          if (w + width(ch) > columns) {
+            out.push(cur);
+            cur = '';
+            w = 0;
+          }
+          cur += ch;
+          w += width(ch);
+        }
+        out.push(cur);
+        return out;
+      })
+      .join('\n');
+  }
+
+  const seed = fixture('2023-party-conduct-implementation-opinions.txt');
+  const reference = importPolicyText(seed);
+
+  it.each([40, 56, 60, 80])('reads the seed wrapped at %i columns exactly as unwrapped', (cols) => {
+    const o = importPolicyText(wrap(seed, cols));
+    expect(o.title).toBe(reference.title);
+    expect(o.preamble).toBe(reference.preamble);
+    expect(o.nodes).toEqual(reference.nodes);
+  });
+});
