@@ -105,6 +105,7 @@ export class PlanSession extends EventTarget {
       if (this._disposed) return;
     }
     addEventListener('pagehide', this._flush);
+    addEventListener('pageshow', this._onPageShow);
     document.addEventListener('visibilitychange', this._onVisibility);
     addEventListener('beforeunload', this._onBeforeUnload);
     if (opts.connect === false) return;
@@ -209,6 +210,7 @@ export class PlanSession extends EventTarget {
     if (this._disposed) return;
     this._disposed = true;
     removeEventListener('pagehide', this._flush);
+    removeEventListener('pageshow', this._onPageShow);
     document.removeEventListener('visibilitychange', this._onVisibility);
     removeEventListener('beforeunload', this._onBeforeUnload);
     this.tracker?.dispose();
@@ -231,6 +233,17 @@ export class PlanSession extends EventTarget {
 
   private readonly _flush = (): void => {
     void this.flush();
+    // Leave the others' presence lists now rather than when the relay notices the socket
+    // close (a page kept in the back/forward cache comes back through pageshow).
+    this._presence = this.awareness.getLocalState();
+    this.awareness.setLocalState(null);
+  };
+
+  private _presence: Record<string, unknown> | null = null;
+
+  private readonly _onPageShow = (e: PageTransitionEvent): void => {
+    if (e.persisted && this._presence && !this._disposed)
+      this.awareness.setLocalState(this._presence);
   };
 
   private readonly _onVisibility = (): void => {

@@ -98,7 +98,7 @@ export class ClApp extends LitElement {
             : nothing
         }
         <button
-          aria-label=${msg('切换为英文界面', { id: 'app.switch-locale-label' })}
+          title=${msg('切换为英文界面', { id: 'app.switch-locale-label' })}
           lang=${getLocale() === 'en' ? 'zh-CN' : 'en'}
           @click=${() => void switchLocale(getLocale() === 'en' ? 'zh-CN' : 'en')}
         >

@@ -47,6 +47,7 @@ export class ClFilters extends LitElement {
       <label
         >${msg('支部', { id: 'filter.mine' })}
         <select
+          aria-label=${msg('支部', { id: 'filter.mine' })}
           @change=${(e: Event) => this._set({ mine: (e.target as HTMLSelectElement).value as Filter['mine'] })}
         >
           <option value="all" ?selected=${f.mine === 'all'}>
@@ -63,6 +64,7 @@ export class ClFilters extends LitElement {
       <label
         >${msg('状态', { id: 'filter.status' })}
         <select
+          aria-label=${msg('状态', { id: 'filter.status' })}
           @change=${(e: Event) => this._set({ status: (e.target as HTMLSelectElement).value as Filter['status'] })}
         >
           <option value="all" ?selected=${f.status === 'all'}>

@@ -56,7 +56,7 @@ export class ClProgress extends LitElement {
     const { sections, branches } = progressOf(this.outline);
     const tasks = this.doc ? tasksOf(this.doc) : null;
     const title = (p: Progress): string =>
-      `${p.label}${tasks?.get(p.id)?.get('title')?.toString() ?? ''}`;
+      `${p.label} ${tasks?.get(p.id)?.get('title')?.toString() ?? ''}`.trim();
     const withTasks = sections.filter((p) => p.total > 0);
     return html`
       ${

@@ -71,3 +71,12 @@ export function treeTitles(page: Page): Promise<string[]> {
     .locator('input.title')
     .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
 }
+
+/** The aria-label of the element that has focus, looking through shadow roots. */
+export function focusedLabel(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    let el: Element | null = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    return el?.getAttribute('aria-label') ?? null;
+  });
+}
