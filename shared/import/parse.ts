@@ -36,6 +36,8 @@ const SENTENCE_END = /[。；;！？!?]$/;
 const DATE_LINE =
   /^(\d{4}|[〇零一二三四五六七八九]{4})[ \u3000]*年[ \u3000]*[\d一二三四五六七八九十]{1,3}[ \u3000]*月[ \u3000]*[\d一二三四五六七八九十]{1,3}[ \u3000]*日$/;
 const PUBLISH_LINE = /^[（(]此件.{0,10}[）)]$/;
+/** How the titles of plans end. */
+const PLAN_KIND = /(要点|方案|意见|清单|计划|办法|细则|分工|安排)$/;
 const PAGE_LINE = /^[-—–－]\s*\d+\s*[-—–－]$/;
 const TOC_ENTRY_TAIL = /[ \u3000]*(?:[.．…·•‥_\-—]{2,}|\t)[ \u3000]*\d*[ \u3000]*$/;
 
@@ -308,6 +310,8 @@ class OutlineReader {
   private stack: { kind: MarkerKind; node: RawNode }[] = [];
   private readonly last = new Map<MarkerKind, { value: number; label: string }>();
   private title: string | null = null;
+  /** The last line before the outline was 附件： (or an entry listed under it). */
+  private afterAttachmentLabel = false;
 
   constructor(lines: string[]) {
     this.lines = dropSignOffs(lines);
@@ -344,9 +348,7 @@ class OutlineReader {
       if (isAnnotationLine(line)) {
         const node = this.current();
         if (node !== null) {
-          const before = node.annotations.owners.length;
           readKeyed(line.replace(/^[（(【[]|[）)】\]]$/g, ''), node.annotations);
-          void before;
           continue;
         }
       }
@@ -378,8 +380,8 @@ class OutlineReader {
       if (!isTitleLike(next) || cpLength(next) > 40 || /^[（(]/.test(next) || /^目录$/.test(next))
         break;
       if (cpLength(title) + cpLength(next) > 100) break;
-      // A one-line title followed by a short line that is not part of it (the addressee is
-      // caught by isTitleLike; a subtitle starts with a parenthesis).
+      // A title wraps over two or three short lines; the addressee (…：), a subtitle
+      // (（…通过）), a date or a sentence ends it.
       title += next;
       i++;
     }
@@ -406,6 +408,20 @@ class OutlineReader {
           return j + 1;
         }
       }
+      // The 通知 names its attachments together (“印发…要点和任务清单的通知”): the attachment
+      // is the last plan-like title above the first heading.
+      const first = lines.findIndex(
+        (l, j) => j >= i && markerAt(l, this.decimal) !== null && !isAttachmentListing(lines, j),
+      );
+      for (let j = first - 1; j >= i; j--) {
+        const l = lines[j] ?? '';
+        if (l === '') continue;
+        if (isTitleLike(l) && PLAN_KIND.test(l) && !/通知$|^附[ \u3000]*件|^\d/.test(l)) {
+          this.title = l;
+          return j + 1;
+        }
+        if (/[。；;]/.test(l)) break;
+      }
       return i;
     }
     this.title = title;
@@ -425,9 +441,13 @@ class OutlineReader {
       }
       const node = this.current();
       if (node === null) {
-        if (isAddressee(segment) || PUBLISH_LINE.test(segment) || isAttachmentLabel(segment))
-          continue;
-        if (/^附[ \u3000]*件[ \u3000]*\d*[：:]/.test(segment)) continue;
+        const attachment = /^附[ \u3000]*件[ \u3000]*\d*[：:]?/.test(segment);
+        const listing =
+          this.afterAttachmentLabel &&
+          /^[0-9０-９]{1,2}[.．、]/.test(segment) &&
+          !/[。；;]/.test(segment);
+        this.afterAttachmentLabel = attachment || listing;
+        if (attachment || listing || isAddressee(segment) || PUBLISH_LINE.test(segment)) continue;
         this.preamble.push(segment);
       } else node.lines.push(segment);
     }
@@ -436,10 +456,10 @@ class OutlineReader {
   /** “附件：1.XX方案” in a 通知's letter is a list of attachments, not the outline. */
   private isLetterListing(segment: string): boolean {
     return (
-      this.title !== null &&
-      /方案|要点|清单|意见|办法|计划/.test(segment) &&
-      cpLength(segment) <= 40 &&
-      /^附/.test(this.preamble[this.preamble.length - 1] ?? '')
+      this.afterAttachmentLabel &&
+      /方案|要点|清单|意见|办法|计划|细则/.test(segment) &&
+      cpLength(segment) <= 50 &&
+      !/[。；;]/.test(segment)
     );
   }
 

@@ -723,3 +723,22 @@ describe('a document hard-wrapped at a fixed width (converted from PDF)', () => 
     expect(o.nodes).toEqual(reference.nodes);
   });
 });
+
+describe('a 通知 that lists two attachments', () => {
+  it('takes the title of the attachment that follows, not the letter’s list', () => {
+    const o = importPolicyText(fixture('notice-with-two-attachments.txt'));
+    expect(o.title).toBe('某县某局2024年党建工作要点');
+    expect(o.preamble).toBe('');
+    expect(shape(o.nodes)).toEqual([
+      [
+        '一、',
+        '加强政治建设',
+        [
+          ['（一）', '加强理论学习'],
+          ['（二）', '严明政治纪律'],
+        ],
+      ],
+      ['二、', '加强作风建设', [['（一）', '深化作风整治']]],
+    ]);
+  });
+});
