@@ -189,28 +189,39 @@ export interface OutlineCounts {
   readonly sections: number;
   /** Second-level nodes (（一）). */
   readonly items: number;
-  /** Nodes that are work to do: see `isTask`. */
+  /** Nodes that are work to do: see `isOutlineTask`. */
   readonly tasks: number;
 }
 
 /**
  * True for the nodes that are tasks: the leaves, except a top-level leaf in an outline that
- * has deeper levels — that is guiding text such as 一、总体思路, not work. In an outline that is
- * only one level deep (a task table), every node is a task.
+ * has deeper levels — that is guiding text such as 一、总体思路, not work — unless the text
+ * gave it a responsibility (lead, owners or deadline). In an outline one level deep (a task
+ * table) every node is a task. The same rule as the plan's print table (shared/table.ts).
  */
-export function isTask(outline: Outline, path: OutlinePath): boolean {
+export function isOutlineTask(outline: Outline, path: OutlinePath): boolean {
   const node = nodeAt(outline, path);
-  if (node === null || node.children.length > 0) return false;
-  return path.length > 1 || outline.nodes.every((n) => n.children.length === 0);
+  if (node === null) return false;
+  return taskRule(node, path.length, isStructuredOutline(outline));
+}
+
+function isStructuredOutline(outline: Outline): boolean {
+  return outline.nodes.some((n) => n.children.length > 0);
+}
+
+function taskRule(node: OutlineNode, depth: number, structured: boolean): boolean {
+  if (node.children.length > 0) return false;
+  if (depth > 1 || !structured) return true;
+  return node.lead !== undefined || node.owners !== undefined || node.deadline !== undefined;
 }
 
 /** Counts sections, items and tasks. */
 export function countOutline(outline: Outline): OutlineCounts {
-  const flat = outline.nodes.every((n) => n.children.length === 0);
+  const structured = isStructuredOutline(outline);
   let tasks = 0;
   const walk = (nodes: readonly OutlineNode[], depth: number): void => {
     for (const n of nodes) {
-      if (n.children.length === 0 && (depth > 1 || flat)) tasks++;
+      if (taskRule(n, depth, structured)) tasks++;
       walk(n.children, depth + 1);
     }
   };
@@ -243,12 +254,12 @@ export interface OutlineEntry {
 
 /** The outline in reading order with each node's path, depth and task flag, for a preview tree. */
 export function outlineEntries(outline: Outline): OutlineEntry[] {
-  const flat = outline.nodes.every((n) => n.children.length === 0);
+  const structured = isStructuredOutline(outline);
   const out: OutlineEntry[] = [];
   const walk = (nodes: readonly OutlineNode[], prefix: readonly number[]): void => {
     nodes.forEach((node, i) => {
       const path = [...prefix, i];
-      const isTask = node.children.length === 0 && (path.length > 1 || flat);
+      const isTask = taskRule(node, path.length, structured);
       out.push({ path, node, depth: path.length, isTask });
       walk(node.children, path);
     });

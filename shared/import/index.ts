@@ -29,7 +29,7 @@ export {
   mergeIntoPrevious,
   splitNode,
   dropNode,
-  isTask,
+  isOutlineTask,
   outlineEntries,
   countOutline,
   formatOutlineCounts,

@@ -5,7 +5,7 @@ import {
   dropNode,
   formatOutlineCounts,
   importPolicyText,
-  isTask,
+  isOutlineTask,
   mergeIntoPrevious,
   nodeAt,
   outlineEntries,
@@ -38,10 +38,10 @@ describe('counts for the preview', () => {
   });
 
   it('does not count guiding text (一、总体思路) or a node with points as a task', () => {
-    expect(isTask(seed, [0])).toBe(false);
-    expect(isTask(seed, [1, 0])).toBe(false);
-    expect(isTask(seed, [1, 0, 0])).toBe(true);
-    expect(isTask(seed, [2, 1])).toBe(true);
+    expect(isOutlineTask(seed, [0])).toBe(false);
+    expect(isOutlineTask(seed, [1, 0])).toBe(false);
+    expect(isOutlineTask(seed, [1, 0, 0])).toBe(true);
+    expect(isOutlineTask(seed, [2, 1])).toBe(true);
   });
 
   it('lists the rows of the preview tree in reading order, with paths and task flags', () => {
@@ -54,6 +54,13 @@ describe('counts for the preview', () => {
       [[1, 0, 0], 3, '加强理论武装', true],
     ]);
     expect(rows.filter((r) => r.isTask)).toHaveLength(13);
+  });
+
+  it('counts guiding text as a task once it names who is responsible', () => {
+    const o = importPolicyText(
+      '一、总体要求\n坚持问题导向，推动工作落实。\n责任单位：办公室\n二、重点任务\n（一）加强学习。每月组织学习。',
+    );
+    expect(countOutline(o)).toEqual({ sections: 2, items: 1, tasks: 2 });
   });
 
   it('counts every row of a flat task table as a task', () => {
