@@ -80,3 +80,4 @@ export {
   type TableColumn,
   type TableRow,
 } from './table.ts';
+export * from './import/index.ts';
