@@ -569,7 +569,20 @@ function dropSignOffs(lines: string[]): string[] {
       )
         drop.add(k);
     }
+    if (/^[（(]?(联系人|联系电话)[：:]/.test(line)) drop.add(i);
   });
+  // A signature with no date under it, as the very last line: the issuing office.
+  let last = lines.length - 1;
+  while (last >= 0 && (lines[last] === '' || drop.has(last))) last--;
+  const tail = lines[last] ?? '';
+  if (
+    last > 0 &&
+    cpLength(tail) <= 30 &&
+    !/[。，,；;：:、]/.test(tail) &&
+    markerAt(tail, false) === null &&
+    /(党组|党委|委员会|支部|人民政府|政府|局|办公室|中心|委|厅|部)$/.test(tail)
+  )
+    drop.add(last);
   return lines.filter((_, i) => !drop.has(i));
 }
 

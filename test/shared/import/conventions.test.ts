@@ -502,6 +502,13 @@ describe('traps', () => {
     ]);
   });
 
+  it('leaves a contact line and a signature without a date out of the last task', () => {
+    const o = importPolicyText(
+      '某局2024年工作要点\n一、加强学习\n组织集中学习，推动工作落实。\n二、强化监督\n落实监督责任。\n\n（联系人：张三，电话：12345678）\n中共某县某局党组',
+    );
+    expect(o.nodes.map((n) => n.body)).toEqual(['组织集中学习，推动工作落实。', '落实监督责任。']);
+  });
+
   it('warns about a numbering gap, which often means a heading was missed', () => {
     const o = importPolicyText(
       '一、加强学习\n组织学习，推动工作落实。\n三、强化监督\n落实监督责任，加强检查。',
