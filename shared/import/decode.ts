@@ -27,7 +27,7 @@ export interface DecodedText {
 
 /**
  * Reads the bytes of a plain-text policy document: UTF-8 with or without a BOM, UTF-16 LE or
- * BE with a BOM, otherwise GB18030 (a superset of GBK and GB2312, which Chinese Windows
+ * BE (with a BOM, or recognized by where its NULs fall), otherwise GB18030 (a superset of GBK and GB2312, which Chinese Windows
  * tools still write). Throws an ImportError for an empty, oversized or binary file.
  */
 export function decodePolicyBytes(bytes: Uint8Array): string {
@@ -41,14 +41,19 @@ export function decodePolicyBytesWithEncoding(bytes: Uint8Array): DecodedText {
   if (bytes.length === 0) throw new ImportError('empty', importErrorMessage('empty'));
   const b0 = bytes[0];
   const b1 = bytes[1];
-  let decoded: DecodedText | null = null;
+  let decoded: DecodedText | null;
   if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) {
     decoded = attempt('utf-8', bytes.subarray(3));
   } else if (b0 === 0xff && b1 === 0xfe) {
     decoded = attempt('utf-16le', bytes.subarray(2));
   } else if (b0 === 0xfe && b1 === 0xff) {
     decoded = attempt('utf-16be', bytes.subarray(2));
-  } else if (!looksBinary(bytes)) {
+  } else if (hasMagic(bytes)) {
+    decoded = null;
+  } else if (hasNul(bytes)) {
+    // Text in UTF-8 or GB18030 never contains NUL; UTF-16 without a BOM does.
+    decoded = utf16WithoutBom(bytes);
+  } else {
     // Valid UTF-8 is almost never valid-looking GBK by accident, so UTF-8 goes first.
     decoded = attempt('utf-8', bytes) ?? attempt('gb18030', bytes);
   }
@@ -75,12 +80,58 @@ const MAGIC: readonly (readonly number[])[] = [
   [0xff, 0xd8, 0xff], // JPEG
 ];
 
-function looksBinary(bytes: Uint8Array): boolean {
-  if (MAGIC.some((m) => m.every((b, i) => bytes[i] === b))) return true;
-  // Text in UTF-8 or GB18030 never contains NUL.
+/** A zip (.docx), PDF, OLE2 (.doc, .wps) or image signature. */
+function hasMagic(bytes: Uint8Array): boolean {
+  return MAGIC.some((m) => m.every((b, i) => bytes[i] === b));
+}
+
+function hasNul(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, 65536);
   for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
   return false;
+}
+
+/**
+ * UTF-16 written without a BOM (some export tools do). Its ASCII characters carry NUL bytes,
+ * which UTF-8 and GB18030 text never has; so for bytes with NULs, try both byte orders and
+ * keep the one that reads as Chinese text. Binary data decodes to a scatter of symbols.
+ */
+function utf16WithoutBom(bytes: Uint8Array): DecodedText | null {
+  if (bytes.length % 2 !== 0 || bytes.length < 4) return null;
+  let best: DecodedText | null = null;
+  let bestRatio = 0;
+  for (const encoding of ['utf-16le', 'utf-16be'] as const) {
+    const d = attempt(encoding, bytes);
+    if (d === null) continue;
+    const ratio = textualRatio(d.text);
+    if (ratio > bestRatio) [best, bestRatio] = [d, ratio];
+  }
+  return bestRatio >= 0.9 ? best : null;
+}
+
+/** The share of characters that Chinese documents are made of. */
+function textualRatio(text: string): number {
+  let good = 0;
+  let all = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    all++;
+    if (
+      c === 0x09 ||
+      c === 0x0a ||
+      c === 0x0d ||
+      (c >= 0x20 && c <= 0x7e) ||
+      (c >= 0x2000 && c <= 0x206f) ||
+      (c >= 0x2160 && c <= 0x24ff) ||
+      (c >= 0x3000 && c <= 0x303f) ||
+      (c >= 0x3400 && c <= 0x9fff) ||
+      (c >= 0xff00 && c <= 0xffef) ||
+      c === 0xb7 ||
+      c === 0xd7
+    )
+      good++;
+  }
+  return all === 0 ? 0 : good / all;
 }
 
 function controlRatio(text: string): number {

@@ -84,6 +84,17 @@ describe('decodePolicyBytes', () => {
     });
   });
 
+  it('recognizes UTF-16 written without a BOM', () => {
+    expect(decodePolicyBytesWithEncoding(utf16(seedText, false).subarray(2))).toEqual({
+      text: seedText,
+      encoding: 'utf-16le',
+    });
+    expect(decodePolicyBytesWithEncoding(utf16(seedText, true).subarray(2))).toEqual({
+      text: seedText,
+      encoding: 'utf-16be',
+    });
+  });
+
   it('detects GBK (as GB18030) and imports the same outline as UTF-8', () => {
     const encode = gbkEncoder();
     expect([...encode('中文')]).toEqual([0xd6, 0xd0, 0xce, 0xc4]);
