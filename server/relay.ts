@@ -60,6 +60,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const host = options.host ?? '127.0.0.1';
   const store = openStore(options.dataDir, {
     durability: options.durability ?? 'normal',
+    backgroundCheckpoint: true,
     ...(options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes }),
   });
   const metrics = new RelayMetrics();

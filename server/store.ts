@@ -12,7 +12,9 @@
  * writer and many readers; writers wait up to `busy_timeout` for each other).
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 
@@ -35,6 +37,7 @@ export interface PlanInfo {
   readonly id: string;
   /** Milliseconds since the epoch. */
   readonly createdAt: number;
+  /** When the plan was created or its log last compacted (a commit does not touch it). */
   readonly updatedAt: number;
   /** Rows in the plan's update log (1 right after compaction). */
   readonly logLength: number;
@@ -89,7 +92,37 @@ export interface SqliteStoreOptions {
   readonly maxBytes?: number;
   /** How long a writer waits for another process's write lock. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Run WAL checkpoints on a worker thread instead of in the committing thread. A checkpoint
+   * fsyncs; on the event loop that stalls every connection for as long as the disk takes
+   * (tens of ms here), so the long-running relay turns this on; short-lived tools need not.
+   */
+  readonly backgroundCheckpoint?: boolean;
 }
+
+/** How often the checkpoint thread copies the WAL into the database. */
+const CHECKPOINT_INTERVAL_MS = 1000;
+
+/**
+ * The checkpoint thread: its own connection to the same file, a PASSIVE checkpoint (which
+ * never blocks writers) once a second. Plain CommonJS evaluated as a worker, so it needs no
+ * TypeScript loader.
+ */
+const CHECKPOINT_WORKER = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { timeout: 5000 });
+try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+const timer = setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+}, workerData.intervalMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+  db.close();
+  parentPort.close();
+});
+`;
 
 /** The database file name inside the data dir. */
 export const DB_FILE = 'qingdan.db';
@@ -161,12 +194,14 @@ export class SqliteStore implements Store {
     loadUpdates: Database.Statement<[string], UpdateRow>;
     oldestUpdates: Database.Statement<[string, number], UpdateRow>;
     upsertPlan: Database.Statement<[string, number, number]>;
+    touchPlan: Database.Statement<[number, string]>;
     insertPlan: Database.Statement<[string, number, number]>;
     insertUpdate: Database.Statement<[string, Buffer]>;
     deleteUpTo: Database.Statement<[string, number]>;
     logLength: Database.Statement<[string], { n: number }>;
   };
   private readonly _appendTx: (updates: readonly PlanUpdate[]) => void;
+  private _checkpointer: Worker | undefined;
   private _closed = false;
 
   constructor(dir: string, options: SqliteStoreOptions = {}) {
@@ -180,6 +215,21 @@ export class SqliteStore implements Store {
     this._db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
     this._migrate();
     if (options.maxBytes !== undefined) this.setMaxBytes(options.maxBytes);
+    if (options.backgroundCheckpoint === true) {
+      this._db.pragma('wal_autocheckpoint = 0');
+      this._checkpointer = new Worker(CHECKPOINT_WORKER, {
+        eval: true,
+        workerData: {
+          driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+          file: this.file,
+          intervalMs: CHECKPOINT_INTERVAL_MS,
+        },
+      });
+      // A failing checkpoint thread must not take the relay down: SQLite then checkpoints
+      // when the last connection closes, and the WAL just grows meanwhile.
+      this._checkpointer.on('error', () => undefined);
+      this._checkpointer.unref();
+    }
     this._stmts = {
       hasPlan: this._db.prepare('SELECT 1 AS one FROM plans WHERE id = ?'),
       listPlans: this._db.prepare(
@@ -191,10 +241,12 @@ export class SqliteStore implements Store {
       oldestUpdates: this._db.prepare(
         'SELECT seq, data FROM updates WHERE plan_id = ? ORDER BY seq LIMIT ?',
       ),
+      // Not an upsert of updated_at: rewriting the plan row on every commit would cost a
+      // page per commit. updated_at moves when the log is compacted.
       upsertPlan: this._db.prepare(
-        `INSERT INTO plans (id, created_at, updated_at) VALUES (?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at`,
+        'INSERT INTO plans (id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       ),
+      touchPlan: this._db.prepare('UPDATE plans SET updated_at = ? WHERE id = ?'),
       insertPlan: this._db.prepare(
         'INSERT INTO plans (id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       ),
@@ -343,6 +395,7 @@ export class SqliteStore implements Store {
         const { state, dropped } = mergeThroughDoc(rows.map((row) => new Uint8Array(row.data)));
         this._stmts.deleteUpTo.run(planId, last.seq);
         this._stmts.insertUpdate.run(planId, toBuffer(state));
+        this._stmts.touchPlan.run(Date.now(), planId);
         return { merged: rows.length, dropped };
       })
       .immediate();
@@ -352,12 +405,18 @@ export class SqliteStore implements Store {
     return Promise.resolve(this._stmts.logLength.get(planId)?.n ?? 0);
   }
 
-  close(): Promise<void> {
-    if (!this._closed) {
-      this._closed = true;
-      this._db.close();
+  async close(): Promise<void> {
+    if (this._closed) return;
+    this._closed = true;
+    const checkpointer = this._checkpointer;
+    if (checkpointer !== undefined) {
+      const exited = new Promise<void>((resolve) => checkpointer.once('exit', () => resolve()));
+      // Unref'd while running; ref'd now, or nothing would keep the process alive to see it exit.
+      checkpointer.ref();
+      checkpointer.postMessage('close');
+      await exited;
     }
-    return Promise.resolve();
+    this._db.close();
   }
 }
 

@@ -88,11 +88,18 @@ export async function fetchMetric(url: string, name: string): Promise<number> {
 export async function spawnRelay(
   dataDir: string,
   args: readonly string[] = [],
-  options: { startTimeoutMs?: number; nodeArgs?: readonly string[]; taskset?: string } = {},
+  options: {
+    startTimeoutMs?: number;
+    nodeArgs?: readonly string[];
+    /** CPU list for `taskset -c` (benchmarks pin the relay to one core). */
+    taskset?: string;
+    /** Script run instead of bin/qingdan.js (relative to the repo root); it gets the same argv. */
+    script?: string;
+  } = {},
 ): Promise<SpawnedRelay> {
   const relayArgs = [
     ...(options.nodeArgs ?? []),
-    'bin/qingdan.js',
+    options.script ?? 'bin/qingdan.js',
     'serve',
     '--host',
     '127.0.0.1',

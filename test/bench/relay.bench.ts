@@ -1,0 +1,736 @@
+// The relay against the reference y-websocket server (@y/websocket-server@0.1.1, in memory, no
+// persistence), side by side in one run: each relay pinned to core 0, this load generator to
+// core 1 (taskset), real y-websocket clients. Run with `npm run bench -- relay`.
+//
+// Environment: BENCH_SECONDS (edit phase per scenario run, default 4), BENCH_RUNS (runs per
+// latency scenario, default 3; p50/p99 are the median over runs), BENCH_SKIP (comma list of
+// scenario keys to skip: s10,s50,s200,s100x5,burst,late,churn,floor).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import WebSocket from 'ws';
+import { eventually } from '../helpers/eventually.ts';
+import { REPO_ROOT, makeTempDir, spawnRelay } from '../helpers/relay.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+const RELAY_CORE = '0';
+const LOAD_CORE = '1';
+
+// Pin this process (the load generator) to its own core.
+const CORES = os.availableParallelism();
+const pinned = spawnSync('taskset', ['-p', '-c', LOAD_CORE, String(process.pid)], {
+  encoding: 'utf8',
+});
+const tasksetOk = pinned.status === 0;
+process.setMaxListeners(0);
+
+/** Loaded into both relays: on SIGUSR2, collect garbage and write heapUsed to HEAP_PROBE_FILE. */
+const HEAP_PROBE = `data:text/javascript,${encodeURIComponent(`
+import { writeFileSync } from 'node:fs';
+process.on('SIGUSR2', () => {
+  globalThis.gc(); globalThis.gc();
+  writeFileSync(process.env.HEAP_PROBE_FILE, String(process.memoryUsage().heapUsed));
+});`)}`;
+
+interface Target {
+  readonly name: 'ours' | 'reference' | 'floor';
+  readonly pid: number;
+  readonly wsUrl: string;
+  readonly heapFile: string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} in ${out}`)), timeoutMs);
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      if (pattern.test(out)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * `bin/qingdan.js` compiles TypeScript as it loads (tsx), which costs ~25 MB of RSS in a
+ * loader thread: a deployment would run compiled JS. The benchmark runs the same server code
+ * bundled by esbuild (already installed with vite), so it measures the relay, not tsx.
+ * BENCH_TSX=1 runs bin/qingdan.js instead.
+ */
+function bundleOurs(): string | undefined {
+  if (process.env.BENCH_TSX === '1') return undefined;
+  const out = 'test-results/relay-bench.mjs';
+  mkdirSync(`${REPO_ROOT}test-results`, { recursive: true });
+  const built = spawnSync(
+    'node_modules/.bin/esbuild',
+    [
+      'server/cli.ts',
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--packages=external',
+      `--outfile=${out}`,
+      '--log-level=warning',
+    ],
+    { cwd: REPO_ROOT, stdio: 'inherit' },
+  );
+  if (built.status !== 0) throw new Error('esbuild failed');
+  const entry = 'test-results/relay-bench-main.mjs';
+  writeFileSync(
+    `${REPO_ROOT}${entry}`,
+    "import { main } from './relay-bench.mjs';\nprocess.exitCode = await main(process.argv.slice(2));\n",
+  );
+  return entry;
+}
+
+async function startOurs(): Promise<Target> {
+  const dir = makeTempDir('qingdan-bench-');
+  const heapFile = `${dir}.heap`;
+  process.env.HEAP_PROBE_FILE = heapFile;
+  const script = bundleOurs();
+  const relay = await spawnRelay(dir, ['--unload-grace-ms', '500'], {
+    taskset: RELAY_CORE,
+    nodeArgs: ['--expose-gc', '--import', HEAP_PROBE],
+    ...(script === undefined ? {} : { script }),
+  });
+  return {
+    name: 'ours',
+    pid: relay.pid,
+    wsUrl: relay.wsUrl,
+    heapFile,
+    async stop() {
+      await relay.stop();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(heapFile, { force: true });
+      if (script !== undefined) {
+        rmSync(`${REPO_ROOT}${script}`, { force: true });
+        rmSync(`${REPO_ROOT}test-results/relay-bench.mjs`, { force: true });
+      }
+    },
+  };
+}
+
+async function startReference(): Promise<Target> {
+  const port = await freePort();
+  const heapFile = `${makeTempDir('qingdan-bench-ref-')}/heap`;
+  const child = spawn(
+    'taskset',
+    [
+      '-c',
+      RELAY_CORE,
+      process.execPath,
+      '--expose-gc',
+      '--import',
+      HEAP_PROBE,
+      'node_modules/@y/websocket-server/src/server.js',
+    ],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), HEAP_PROBE_FILE: heapFile },
+    },
+  );
+  await waitForLine(child, /running at/);
+  return {
+    name: 'reference',
+    pid: child.pid ?? -1,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    heapFile,
+    stop: () => stopChild(child),
+  };
+}
+
+/** The floor: a bare `ws` server that forwards every frame to the other sockets of its path. */
+async function startFloor(): Promise<Target> {
+  const port = await freePort();
+  const script = `
+    import { WebSocketServer } from 'ws';
+    const rooms = new Map();
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: ${port}, perMessageDeflate: false });
+    wss.on('connection', (ws, req) => {
+      const room = rooms.get(req.url) ?? new Set(); rooms.set(req.url, room); room.add(ws);
+      ws.on('message', (data) => { for (const peer of room) if (peer !== ws) peer.send(data); });
+      ws.on('close', () => room.delete(ws));
+    });
+    wss.on('listening', () => console.log('floor listening'));
+    process.on('SIGTERM', () => process.exit(0));`;
+  const child = spawn(
+    'taskset',
+    ['-c', RELAY_CORE, process.execPath, '--input-type=module', '-e', script],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await waitForLine(child, /floor listening/);
+  return {
+    name: 'floor',
+    pid: child.pid ?? -1,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    heapFile: '',
+    stop: () => stopChild(child),
+  };
+}
+
+/** utime + stime of a process, in seconds. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Peak resident set size (VmHWM), in bytes. */
+function peakRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+  return Number(match?.[1] ?? 0) * 1024;
+}
+
+async function probeHeap(target: Target): Promise<number> {
+  rmSync(target.heapFile, { force: true });
+  process.kill(target.pid, 'SIGUSR2');
+  return eventually(() => Number(readFileSync(target.heapFile, 'utf8')), 10_000, 20);
+}
+
+interface Client {
+  readonly doc: Y.Doc;
+  readonly provider: WebsocketProvider;
+}
+
+function connect(wsUrl: string, planId: string, awareness: boolean): Client {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(wsUrl, planId, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  });
+  if (awareness)
+    provider.awareness.setLocalStateField('user', { name: `u${doc.clientID}`, branch: '第一支部' });
+  else provider.awareness.setLocalState(null);
+  return { doc, provider };
+}
+
+function destroyAll(clients: readonly Client[]): void {
+  for (const c of clients) {
+    c.provider.destroy();
+    c.doc.destroy();
+  }
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  return s.length === 0 ? NaN : (s[Math.floor(s.length / 2)] ?? NaN);
+}
+
+interface FanoutSpec {
+  readonly key: string;
+  readonly label: string;
+  readonly plans: number;
+  readonly clientsPerPlan: number;
+  readonly writersPerPlan: number;
+  /** Edits per second over all plans. */
+  readonly rate: number;
+  readonly awareness: boolean;
+}
+
+interface FanoutResult {
+  cpu: number;
+  p50: number;
+  p99: number;
+  delivered: number;
+  lost: number;
+  cpuPerDeliveredUs: number;
+}
+
+let runCounter = 0;
+
+/**
+ * Connects the clients, lets the writers edit at `rate` for SECONDS, and measures for every
+ * edit the time until the last other client of its plan has it.
+ */
+async function fanout(target: Target, spec: FanoutSpec): Promise<FanoutResult> {
+  const run = ++runCounter;
+  const plans: Client[][] = [];
+  for (let p = 0; p < spec.plans; p++) {
+    const planId = `bench-${spec.key}-${run}-${p}`;
+    plans.push(
+      Array.from({ length: spec.clientsPerPlan }, () =>
+        connect(target.wsUrl, planId, spec.awareness),
+      ),
+    );
+  }
+  const all = plans.flat();
+  try {
+    await eventually(() => all.every((c) => c.provider.synced), 60_000, 50);
+    if (spec.awareness) {
+      await eventually(
+        () => all.every((c) => c.provider.awareness.getStates().size >= spec.clientsPerPlan),
+        60_000,
+        100,
+      );
+    }
+    const sent = new Map<string, { at: number; left: number }>();
+    const latencies: number[] = [];
+    for (const group of plans) {
+      for (const c of group) {
+        const map = c.doc.getMap<number>('edits');
+        map.observe((event) => {
+          if (event.transaction.local) return;
+          const now = performance.now();
+          for (const key of event.keysChanged) {
+            const entry = sent.get(key);
+            if (entry === undefined) continue;
+            entry.left -= 1;
+            if (entry.left === 0) {
+              latencies.push(now - entry.at);
+              sent.delete(key);
+            }
+          }
+        });
+      }
+    }
+    const writers = plans.flatMap((group) => group.slice(0, spec.writersPerPlan));
+    const cpuBefore = cpuSeconds(target.pid);
+    const start = performance.now();
+    let made = 0;
+    let refreshed = 0;
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (spec.awareness) {
+          // y-protocols renews every awareness state every 15 s: the same aggregate rate,
+          // spread over the run (each renewal is forwarded to every socket of the plan).
+          const dueRefreshes = Math.floor(((performance.now() - start) / 1000) * (all.length / 15));
+          while (refreshed < dueRefreshes) {
+            const c = all[refreshed % all.length]!;
+            c.provider.awareness.setLocalStateField('renewed', refreshed);
+            refreshed += 1;
+          }
+        }
+        const due = Math.min(
+          Math.floor(((performance.now() - start) / 1000) * spec.rate),
+          spec.rate * SECONDS,
+        );
+        while (made < due) {
+          const writer = writers[made % writers.length]!;
+          const key = `e${made}`;
+          sent.set(key, { at: performance.now(), left: spec.clientsPerPlan - 1 });
+          writer.doc.getMap<number>('edits').set(key, made);
+          made += 1;
+        }
+        if (made >= spec.rate * SECONDS) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 2);
+    });
+    await eventually(() => sent.size === 0, 10_000, 20).catch(() => undefined);
+    const cpu = cpuSeconds(target.pid) - cpuBefore;
+    latencies.sort((a, b) => a - b);
+    const delivered = latencies.length * (spec.clientsPerPlan - 1);
+    return {
+      cpu,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      delivered,
+      lost: sent.size,
+      cpuPerDeliveredUs: (cpu / Math.max(1, delivered)) * 1e6,
+    };
+  } finally {
+    destroyAll(all);
+  }
+}
+
+/** The floor: the same fan-out through a bare ws broadcast, raw sockets, no Yjs. */
+async function floorFanout(target: Target, spec: FanoutSpec): Promise<FanoutResult> {
+  const run = ++runCounter;
+  const sockets: WebSocket[][] = [];
+  for (let p = 0; p < spec.plans; p++) {
+    const group: WebSocket[] = [];
+    for (let i = 0; i < spec.clientsPerPlan; i++)
+      group.push(new WebSocket(`${target.wsUrl}/floor-${run}-${p}`));
+    sockets.push(group);
+  }
+  const all = sockets.flat();
+  try {
+    await eventually(() => all.every((ws) => ws.readyState === WebSocket.OPEN), 60_000, 50);
+    const sample = new Y.Doc();
+    sample.getMap('edits').set('e0', 0);
+    const payload = Y.encodeStateAsUpdate(sample);
+    const sent = new Map<number, { at: number; left: number }>();
+    const latencies: number[] = [];
+    for (const ws of all) {
+      ws.on('message', (data: Buffer) => {
+        const id = data.readUInt32LE(0);
+        const entry = sent.get(id);
+        if (entry === undefined) return;
+        entry.left -= 1;
+        if (entry.left === 0) {
+          latencies.push(performance.now() - entry.at);
+          sent.delete(id);
+        }
+      });
+    }
+    const writers = sockets.flatMap((group) => group.slice(0, spec.writersPerPlan));
+    const cpuBefore = cpuSeconds(target.pid);
+    const start = performance.now();
+    let made = 0;
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const due = Math.min(
+          Math.floor(((performance.now() - start) / 1000) * spec.rate),
+          spec.rate * SECONDS,
+        );
+        while (made < due) {
+          const frame = Buffer.alloc(4 + payload.length + 2);
+          frame.writeUInt32LE(made, 0);
+          frame.set(payload, 4);
+          sent.set(made, { at: performance.now(), left: spec.clientsPerPlan - 1 });
+          writers[made % writers.length]!.send(frame);
+          made += 1;
+        }
+        if (made >= spec.rate * SECONDS) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 2);
+    });
+    await eventually(() => sent.size === 0, 10_000, 20).catch(() => undefined);
+    const cpu = cpuSeconds(target.pid) - cpuBefore;
+    latencies.sort((a, b) => a - b);
+    const delivered = latencies.length * (spec.clientsPerPlan - 1);
+    return {
+      cpu,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      delivered,
+      lost: sent.size,
+      cpuPerDeliveredUs: (cpu / Math.max(1, delivered)) * 1e6,
+    };
+  } finally {
+    for (const ws of all) ws.terminate();
+  }
+}
+
+/** Builds a 10,000-task plan, then times 3 fresh clients joining it (median). */
+async function lateJoiner(target: Target): Promise<number> {
+  const planId = `bench-late-${++runCounter}`;
+  const builder = connect(target.wsUrl, planId, false);
+  try {
+    await eventually(() => builder.provider.synced, 30_000, 20);
+    const tasks = builder.doc.getMap<Y.Map<unknown>>('tasks');
+    builder.doc.transact(() => {
+      for (let i = 0; i < 10_000; i++) {
+        const task = new Y.Map<unknown>();
+        task.set('title', `第${i}项任务：加强理论武装，严格落实“一岗双责”`);
+        task.set('done', i % 3 === 0);
+        task.set('rank', `a${i.toString(36).padStart(4, '0')}`);
+        task.set('owner', '第一党支部');
+        task.set('deadline', '2023年6月底前');
+        tasks.set(`task-${i}`, task);
+      }
+    });
+    const check = connect(target.wsUrl, planId, false);
+    await eventually(() => check.doc.getMap('tasks').size === 10_000, 60_000, 20);
+    destroyAll([check]);
+    const times: number[] = [];
+    for (let j = 0; j < 3; j++) {
+      const start = performance.now();
+      const joiner = connect(target.wsUrl, planId, false);
+      await eventually(
+        () => joiner.provider.synced && joiner.doc.getMap('tasks').size === 10_000,
+        60_000,
+        1,
+      );
+      times.push(performance.now() - start);
+      destroyAll([joiner]);
+    }
+    return median(times);
+  } finally {
+    destroyAll([builder]);
+  }
+}
+
+/** Heap kept per cycle of 50 plans opened, edited and closed (after GC), in bytes. */
+async function churn(target: Target): Promise<number> {
+  const before = await probeHeap(target);
+  for (let cycle = 0; cycle < 3; cycle++) {
+    const run = ++runCounter;
+    const clients = Array.from({ length: 50 }, (_, i) =>
+      connect(target.wsUrl, `bench-churn-${run}-${i}`, true),
+    );
+    await eventually(() => clients.every((c) => c.provider.synced), 60_000, 20);
+    for (const c of clients) {
+      c.doc.transact(() => {
+        for (let k = 0; k < 200; k++)
+          c.doc.getMap('tasks').set(`k${k}`, `任务 ${k} ${'x'.repeat(40)}`);
+      });
+    }
+    const check = clients.map((_c, i) => connect(target.wsUrl, `bench-churn-${run}-${i}`, false));
+    await eventually(() => check.every((c) => c.doc.getMap('tasks').size === 200), 60_000, 20);
+    destroyAll(clients);
+    destroyAll(check);
+  }
+  if (target.name === 'ours') {
+    // Plans unload 500 ms (--unload-grace-ms) after their last client left.
+    const url = target.wsUrl.replace('ws', 'http');
+    await eventually(
+      async () => {
+        const health = (await (await fetch(`${url}/healthz`)).json()) as {
+          plans: number;
+          connections: number;
+        };
+        return health.plans === 0 && health.connections === 0;
+      },
+      30_000,
+      100,
+    );
+  } else {
+    // The reference drops a connection when its close arrives; give it the same settling time.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const after = await probeHeap(target);
+  return (after - before) / 3;
+}
+
+const SCENARIOS: FanoutSpec[] = [
+  {
+    key: 's10',
+    label: '10 clients, 100 edits/s',
+    plans: 1,
+    clientsPerPlan: 10,
+    writersPerPlan: 10,
+    rate: 100,
+    awareness: false,
+  },
+  {
+    key: 's50',
+    label: '50 clients, 10 writers (100 edits/s)',
+    plans: 1,
+    clientsPerPlan: 50,
+    writersPerPlan: 10,
+    rate: 100,
+    awareness: false,
+  },
+  {
+    key: 's200',
+    label: '200 clients, 25 edits/s, awareness on',
+    plans: 1,
+    clientsPerPlan: 200,
+    writersPerPlan: 25,
+    rate: 25,
+    awareness: true,
+  },
+  {
+    key: 's100x5',
+    label: '100 plans × 5 clients (100 edits/s)',
+    plans: 100,
+    clientsPerPlan: 5,
+    writersPerPlan: 1,
+    rate: 100,
+    awareness: false,
+  },
+  {
+    key: 'burst',
+    label: 'burst: 2,000 edits/s from 10 clients',
+    plans: 1,
+    clientsPerPlan: 10,
+    writersPerPlan: 10,
+    rate: 2000,
+    awareness: false,
+  },
+];
+
+const fmt = (x: number, digits = 1): string => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+const ratio = (a: number, b: number): string =>
+  Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a';
+
+async function main(): Promise<void> {
+  const rows: string[][] = [];
+  const targets = { ours: await startOurs(), reference: await startReference() };
+  const floor = SKIP.has('floor') ? undefined : await startFloor();
+  try {
+    for (const spec of SCENARIOS) {
+      if (SKIP.has(spec.key)) continue;
+      const results: Record<'ours' | 'reference' | 'floor', FanoutResult[]> = {
+        ours: [],
+        reference: [],
+        floor: [],
+      };
+      for (let r = 0; r < RUNS; r++) {
+        results.ours.push(await fanout(targets.ours, spec));
+        results.reference.push(await fanout(targets.reference, spec));
+        if (floor !== undefined) results.floor.push(await floorFanout(floor, spec));
+      }
+      const m = (name: 'ours' | 'reference' | 'floor', f: (x: FanoutResult) => number): number =>
+        median(results[name].map(f));
+      const lost = (name: 'ours' | 'reference'): number =>
+        results[name].reduce((n, x) => n + x.lost, 0);
+      process.stdout.write(
+        `${spec.label}: ours p50 ${fmt(m('ours', (x) => x.p50))} p99 ${fmt(m('ours', (x) => x.p99))} lost ${lost('ours')} cpu ${fmt(
+          m('ours', (x) => x.cpu),
+          2,
+        )} s; ` +
+          `reference p50 ${fmt(m('reference', (x) => x.p50))} p99 ${fmt(m('reference', (x) => x.p99))} lost ${lost('reference')} cpu ${fmt(
+            m('reference', (x) => x.cpu),
+            2,
+          )} s\n`,
+      );
+      const floorCell = (f: (x: FanoutResult) => number): string =>
+        floor === undefined ? '–' : fmt(m('floor', f), 2);
+      rows.push([
+        `${spec.label}: p50 ms`,
+        fmt(
+          m('ours', (x) => x.p50),
+          2,
+        ),
+        fmt(
+          m('reference', (x) => x.p50),
+          2,
+        ),
+        ratio(
+          m('ours', (x) => x.p50),
+          m('reference', (x) => x.p50),
+        ),
+        floorCell((x) => x.p50),
+        '≤ 1.0×',
+      ]);
+      rows.push([
+        `${spec.label}: p99 ms`,
+        fmt(
+          m('ours', (x) => x.p99),
+          2,
+        ),
+        fmt(
+          m('reference', (x) => x.p99),
+          2,
+        ),
+        ratio(
+          m('ours', (x) => x.p99),
+          m('reference', (x) => x.p99),
+        ),
+        floorCell((x) => x.p99),
+        spec.key === 's200' ? '≤ 1.0×, ≤ 30 ms' : '≤ 1.0×',
+      ]);
+      if (spec.key === 's50') {
+        rows.push([
+          'relay CPU per delivered edit, µs (50 clients)',
+          fmt(m('ours', (x) => x.cpuPerDeliveredUs)),
+          fmt(m('reference', (x) => x.cpuPerDeliveredUs)),
+          ratio(
+            m('ours', (x) => x.cpuPerDeliveredUs),
+            m('reference', (x) => x.cpuPerDeliveredUs),
+          ),
+          floorCell((x) => x.cpuPerDeliveredUs),
+          '≤ 1.3×',
+        ]);
+      }
+      if (lost('ours') + lost('reference') > 0) {
+        rows.push([
+          `${spec.label}: edits not delivered in 10 s`,
+          String(lost('ours')),
+          String(lost('reference')),
+          '',
+          '',
+          '0',
+        ]);
+      }
+    }
+    if (!SKIP.has('late')) {
+      const ours = await lateJoiner(targets.ours);
+      const reference = await lateJoiner(targets.reference);
+      rows.push([
+        'late joiner, 10,000-task plan, ms (median of 3)',
+        fmt(ours),
+        fmt(reference),
+        ratio(ours, reference),
+        '–',
+        '≤ 1.0×',
+      ]);
+    }
+    if (!SKIP.has('churn')) {
+      const ours = await churn(targets.ours);
+      const reference = await churn(targets.reference);
+      rows.push([
+        'heap kept per churn cycle (50 plans), MB',
+        fmt(ours / 1e6, 2),
+        fmt(reference / 1e6, 2),
+        ratio(ours, reference),
+        '–',
+        '≤ 1 MB',
+      ]);
+    }
+    const oursPeak = peakRss(targets.ours.pid);
+    const refPeak = peakRss(targets.reference.pid);
+    rows.push([
+      'peak RSS, MB (whole run)',
+      fmt(oursPeak / 1e6),
+      fmt(refPeak / 1e6),
+      ratio(oursPeak, refPeak),
+      '–',
+      '≤ 1.25×',
+    ]);
+    if (process.env.BENCH_DEBUG === '1') {
+      const text = await (
+        await fetch(`${targets.ours.wsUrl.replace('ws', 'http')}/metrics`)
+      ).text();
+      process.stdout.write(
+        text
+          .split('\n')
+          .filter((l) => l.startsWith('qingdan_persist') || l.startsWith('qingdan_errors'))
+          .join('\n') + '\n',
+      );
+    }
+  } finally {
+    await targets.ours.stop();
+    await targets.reference.stop();
+    await floor?.stop();
+  }
+
+  const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+  process.stdout.write(
+    `\nMachine: ${CORES} cores (nproc), ${cpu}, Node ${process.version}; ` +
+      `ours ${process.env.BENCH_TSX === '1' ? 'through tsx (bin/qingdan.js)' : 'bundled by esbuild'}; relay on core ${RELAY_CORE}, load generator on core ${LOAD_CORE}${tasksetOk ? '' : ' (taskset failed: not pinned)'}; ` +
+      `${SECONDS} s per scenario run, ${RUNS} runs, median shown.\n\n`,
+  );
+  const header = ['scenario', 'ours', 'reference', 'ours / reference', 'bare ws floor', 'goal'];
+  process.stdout.write(`| ${header.join(' | ')} |\n| ${header.map(() => '---').join(' | ')} |\n`);
+  for (const row of rows) process.stdout.write(`| ${row.join(' | ')} |\n`);
+}
+
+await main();
