@@ -325,7 +325,8 @@ class OutlineReader {
       const line = this.lines[i] ?? '';
       if (line === '') continue;
       if (toc !== null) {
-        const entry = strip(line.replace(TOC_ENTRY_TAIL, ''));
+        // Page numbers go, even glued on (“一、总体要求3”), so a repeated heading matches.
+        const entry = strip(line.replace(TOC_ENTRY_TAIL, '').replace(/[0-9０-９]+$/, ''));
         const first = toc[0];
         const isEntry = cpLength(line) <= 60 && !/[。；;]/.test(line) && entry !== first;
         if (isEntry && (toc.length === 0 || entry !== strip(this.title ?? ''))) {

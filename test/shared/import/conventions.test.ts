@@ -801,6 +801,16 @@ describe('more layouts', () => {
     ]);
   });
 
+  it('skips a 目录 whose page numbers are glued to the headings', () => {
+    const o = importPolicyText(
+      '某局工作方案\n目录\n一、总体要求1\n二、重点任务2\n一、总体要求\n坚持问题导向，推动工作落实。\n二、重点任务\n（一）加强学习。每月组织学习。',
+    );
+    expect(shape(o.nodes)).toEqual([
+      ['一、', '总体要求'],
+      ['二、', '重点任务', [['（一）', '加强学习']]],
+    ]);
+  });
+
   it('reads a label alone on its line with the title on the next', () => {
     const o = importPolicyText(
       '一、加强领导\n（一）\n成立领导小组\n局长任组长，分管领导任副组长。\n（二）\n明确工作职责\n各股室按职责分工抓好落实。\n二、强化保障\n落实工作经费。',
