@@ -132,18 +132,28 @@ function cleanLine(line: string): string {
   const trimmed = isRow
     ? line.replace(/^[ \u3000]+|[ \u3000]+$/g, '')
     : line.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
-  // 国 家 粮 食 局 / 目 录: letters spaced out for looks.
-  if (
-    /^(?:[^\s\u3000][ \u3000]+){2,}[^\s\u3000]$/.test(trimmed) &&
-    /^[\u3400-\u9fff \u3000]+$/.test(trimmed)
-  )
-    return trimmed.replace(/[ \u3000]+/g, '');
-  if (
-    /^(?:[^\s\u3000][ \u3000]+){1}[^\s\u3000]$/.test(trimmed) &&
-    /^[\u3400-\u9fff \u3000]+$/.test(trimmed)
-  )
-    return trimmed.replace(/[ \u3000]+/g, '');
+  if (isRow) return trimmed;
+  const whole = closeUp(trimmed);
+  if (whole !== null) return whole;
+  // 一、加 强 学 习: a heading whose words are spaced out.
+  const m = markerAt(trimmed, false);
+  if (m !== null) {
+    const rest = closeUp(trimmed.slice(m.length));
+    if (rest !== null) return trimmed.slice(0, m.length) + rest;
+  }
   return trimmed;
+}
+
+/** 国 家 粮 食 局 / 目 录 / 某 某 县 2024 年 (letters spaced out for looks) closed up; else null. */
+function closeUp(s: string): string | null {
+  const tokens = s.split(/[ \u3000]+/);
+  if (
+    tokens.length >= 2 &&
+    tokens.every((t) => /^[\u3400-\u9fff《》“”（）()、·]$|^[0-9０-９]+$/.test(t)) &&
+    tokens.filter((t) => /^[\u3400-\u9fff]$/.test(t)).length >= 2
+  )
+    return tokens.join('');
+  return null;
 }
 
 function cpLength(s: string): number {

@@ -319,6 +319,19 @@ describe('titles spaced out and wrapped over three lines', () => {
   });
 });
 
+describe('spaced-out letters with digits, and in a heading', () => {
+  it('closes them up', () => {
+    const o = importPolicyText(
+      '某 某 县 2024 年 工 作 要 点\n\n一、加 强 学 习\n组织学习，推动工作落实。\n二、强化监督\n落实监督责任，加强检查。',
+    );
+    expect(o.title).toBe('某某县2024年工作要点');
+    expect(shape(o.nodes)).toEqual([
+      ['一、', '加强学习'],
+      ['二、', '强化监督'],
+    ]);
+  });
+});
+
 describe('text with no line breaks at all', () => {
   it('still finds the title, the preamble and every heading', () => {
     const o = importPolicyText(fixture('one-line.txt'));
