@@ -667,7 +667,25 @@ function finish(raw: RawNode): OutlineNode {
   const children: OutlineNode[] = [];
   if (points.length > 0) {
     const firstPoint = points[0];
-    for (const p of points) children.push(p.node);
+    const nodes = points.map((p) => p.node);
+    // One annotation at the very end of a paragraph of points, none after the others: it
+    // closes the paragraph, so it belongs to the heading, not to the last point.
+    const last = nodes[nodes.length - 1];
+    if (
+      last !== undefined &&
+      nodes.length >= 2 &&
+      hasResponsibility(last) &&
+      !nodes.slice(0, -1).some(hasResponsibility)
+    ) {
+      mergeNode(annotations, last);
+      nodes[nodes.length - 1] = {
+        number: last.number,
+        title: last.title,
+        body: last.body,
+        children: last.children,
+      };
+    }
+    children.push(...nodes);
     text = text.slice(0, firstPoint?.start ?? text.length);
   }
   // Owners written in the heading's own text (before any point) or ending a heading.
@@ -678,6 +696,20 @@ function finish(raw: RawNode): OutlineNode {
   body = body.trim();
   children.push(...raw.children.map(finish));
   return build(raw.number, title.trim(), body, annotations, children);
+}
+
+function hasResponsibility(n: OutlineNode): boolean {
+  return n.lead !== undefined || n.owners !== undefined || n.deadline !== undefined;
+}
+
+/** Moves a point's annotations onto its heading's (the point's lead was a leader or unit). */
+function mergeNode(into: Responsibility, n: OutlineNode): void {
+  if (n.lead !== undefined) {
+    if (n.owners?.includes(n.lead) === true) into.leadUnit ??= n.lead;
+    else into.leader ??= n.lead;
+  }
+  into.deadline ??= n.deadline;
+  for (const o of n.owners ?? []) if (!into.owners.includes(o)) into.owners.push(o);
 }
 
 function merge(into: Responsibility, from: Responsibility): void {

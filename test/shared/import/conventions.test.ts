@@ -842,3 +842,60 @@ describe('more layouts', () => {
     expect(at(o.nodes, 0, 0).body).toBe('局长任组长，分管领导任副组长。');
   });
 });
+
+describe('an annotation closing a paragraph of points', () => {
+  const o = importPolicyText(fixture('points-with-closing-annotation.txt'));
+
+  it('belongs to the heading of the paragraph, not to its last point', () => {
+    const item = at(o.nodes, 0, 0);
+    expect(item).toMatchObject({
+      title: '深化“一网通办”改革',
+      body: '推动高频事项“掌上办”“就近办”，',
+      lead: '李副局长',
+      owners: ['行政审批股', '信息中心', '办公室'],
+      deadline: '2024年6月底前',
+    });
+    expect(item.children.map((c) => [c.title, c.owners, c.deadline])).toEqual([
+      ['梳理事项清单', undefined, undefined],
+      ['优化办理流程', undefined, undefined],
+      ['压缩办理时限', undefined, undefined],
+    ]);
+  });
+
+  it('reads 牵头单位 alone as lead and owner, and annotation lines after a sub-item', () => {
+    expect(at(o.nodes, 0, 1)).toMatchObject({
+      lead: '法规股',
+      owners: ['法规股'],
+      deadline: '2024年9月',
+    });
+    expect(at(o.nodes, 1, 0, 1)).toMatchObject({ owners: ['市场股'], deadline: '2024年12月31日' });
+  });
+});
+
+describe('a problem list (问题/整改目标/整改措施/责任领导/责任单位/整改时限)', () => {
+  it('makes one task per problem with the goal and the measures as its body', () => {
+    const o = importPolicyText(fixture('problem-list-table.txt'));
+    expect(o.title).toBe('某县人社局巡视反馈问题整改方案');
+    expect(o.preamble).toBe('按照县委巡视组反馈意见，制定本方案。');
+    expect(o.nodes).toEqual([
+      {
+        number: '1',
+        title: '就业资金审核把关不严',
+        body: '资金发放规范\n1.建立资金审核复核制度；2.开展专项清查',
+        lead: '张局长',
+        owners: ['就业股'],
+        deadline: '2024年5月底前',
+        children: [],
+      },
+      {
+        number: '2',
+        title: '干部作风不够扎实',
+        body: '作风明显转变\n开展作风整顿活动',
+        lead: '王书记',
+        owners: ['办公室', '人事股'],
+        deadline: '长期坚持',
+        children: [],
+      },
+    ]);
+  });
+});
