@@ -10,6 +10,7 @@ export type MarkerKind =
   | 'paren-han'
   | 'arabic'
   | 'paren-arabic'
+  | 'arabic-paren'
   | 'circled'
   | `decimal-${number}`;
 
@@ -46,6 +47,8 @@ export function kindRank(kind: MarkerKind): number {
       return 6;
     case 'paren-arabic':
       return 7;
+    case 'arabic-paren':
+      return 7.5;
     case 'circled':
       return 8;
     default:
@@ -64,6 +67,7 @@ const RE_HAN = new RegExp(`^(${HAN}{1,3})[、．.]`);
 const RE_PAREN_HAN = new RegExp(`^[（(](${HAN}{1,3})[）)]`);
 const RE_PAREN_ARABIC = new RegExp(`^[（(](${DIG}{1,2})[）)]`);
 const RE_PAREN_DIGIT = /^([\u2474-\u2487])/;
+const RE_ARABIC_PAREN = new RegExp(`^(${DIG}{1,2})[）)](?!${DIG})`);
 const RE_CIRCLED = /^([\u2460-\u2473])/;
 const RE_DECIMAL = new RegExp(`^(${DIG}{1,2}(?:[.．]${DIG}{1,2})+)(?!${DIG})[.．、]?`);
 const RE_ARABIC = new RegExp(`^(${DIG}{1,2})([.．、])(?!${DIG})`);
@@ -116,6 +120,14 @@ export function markerAt(s: string, decimal: boolean): Marker | null {
       1,
     );
   if ((m = RE_CIRCLED.exec(s))) return marker('circled', m[0], numeralValue(m[1] ?? ''), s, 1);
+  if ((m = RE_ARABIC_PAREN.exec(s)))
+    return marker(
+      'arabic-paren',
+      `${asciiDigits(m[1] ?? '')}）`,
+      numeralValue(m[1] ?? ''),
+      s,
+      m[0].length,
+    );
   if ((m = RE_HAN.exec(s))) {
     const after = s.slice(m[0].length);
     // 一、二季度 / 一、二级: a list of numerals, not a heading.

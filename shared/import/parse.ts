@@ -127,7 +127,11 @@ function prepareLines(text: string): string[] {
   return joinHardWraps(physical, physical.map(cleanLine));
 }
 
-function cleanLine(line: string): string {
+function cleanLine(raw: string): string {
+  // Markdown from a converter: “## 一、总体要求”, “**（一）加强领导**”.
+  const line = raw
+    .replace(/^([ \u3000]*)#{1,6}[ \t]+/, '$1')
+    .replace(/^([ \u3000]*)\*\*(.+?)\*\*/, '$1$2');
   const isRow = /\S\t|\t\S/.test(line.replace(/^[ \u3000]+/, '')) && line.includes('\t');
   const trimmed = isRow
     ? line.replace(/^[ \u3000]+|[ \u3000]+$/g, '')

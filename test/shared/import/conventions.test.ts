@@ -824,6 +824,30 @@ describe('more layouts', () => {
     ]);
   });
 
+  it('reads 1） labels and Markdown headings from a converter', () => {
+    const o = importPolicyText(
+      '# 某局2024年工作要点\n\n## 一、加强学习\n\n**（一）集中学习**\n\n每月组织学习。\n\n1）制定计划。\n2）组织实施。\n\n## 二、强化监督\n\n落实监督责任。',
+    );
+    expect(o.title).toBe('某局2024年工作要点');
+    expect(shape(o.nodes)).toEqual([
+      [
+        '一、',
+        '加强学习',
+        [
+          [
+            '（一）',
+            '集中学习',
+            [
+              ['1）', '制定计划'],
+              ['2）', '组织实施'],
+            ],
+          ],
+        ],
+      ],
+      ['二、', '强化监督'],
+    ]);
+  });
+
   it('reads a label alone on its line with the title on the next', () => {
     const o = importPolicyText(
       '一、加强领导\n（一）\n成立领导小组\n局长任组长，分管领导任副组长。\n（二）\n明确工作职责\n各股室按职责分工抓好落实。\n二、强化保障\n落实工作经费。',
