@@ -74,7 +74,14 @@ export function createAuthorize(deps: AuthDeps): Authorize {
     return {
       ok: true,
       readOnly: r.claims.role === 'viewer',
-      principal: { jti: r.claims.jti, role: r.claims.role, name: r.claims.name },
+      // Never the token itself: the principal is logged. `exp` lets the relay close the
+      // connection when the token expires.
+      principal: {
+        jti: r.claims.jti,
+        role: r.claims.role,
+        name: r.claims.name,
+        exp: r.claims.exp,
+      },
     };
   };
 }

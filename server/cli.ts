@@ -7,6 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { firstStartInvite } from './access.ts';
+import { runAuthCommand } from './auth-command.ts';
 import { createLogger, LOG_LEVELS } from './log.ts';
 import { DEFAULT_LIMITS } from './rooms.ts';
 import { startRelay } from './relay.ts';
@@ -15,6 +17,8 @@ const SERVE_USAGE = `usage: qingdan serve [options]
   --host HOST                  interface to listen on (default 127.0.0.1)
   --port PORT                  port, 0 for any free one (default 8080)
   --data DIR                   data dir holding the store (default ./data)
+  --public-url URL             the URL people open: the allowed Origin and the base of
+                               invite links (default http://HOST:PORT)
   --durability normal|full     full fsyncs every commit (default normal)
   --max-message-bytes N        largest WebSocket message (default ${DEFAULT_LIMITS.maxMessageBytes})
   --max-db-mb N                cap the database size; writes past it are refused
@@ -30,6 +34,9 @@ const SERVE_USAGE = `usage: qingdan serve [options]
 const USAGE = `usage: qingdan <verb> [options]
 verbs:
   serve     run the relay (qingdan serve --help)
+  invite    print an invite link: --plan ID --role admin|editor|viewer --name NAME [--days N]
+  revoke    revoke an invite: qingdan revoke TOKEN-ID [--data DIR]
+  tokens    list invites: qingdan tokens [--plan ID] [--data DIR] [--json]
 `;
 
 class UsageError extends Error {
@@ -51,6 +58,7 @@ async function serve(args: readonly string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '8080' },
       data: { type: 'string', default: './data' },
+      'public-url': { type: 'string' },
       durability: { type: 'string', default: 'normal' },
       'max-message-bytes': { type: 'string' },
       'max-db-mb': { type: 'string' },
@@ -97,6 +105,9 @@ async function serve(args: readonly string[]): Promise<number> {
   if (limits.messagesPerSecond !== undefined) {
     definedLimits.messageBurst = limits.messagesPerSecond * 2;
   }
+  const publicUrl = values['public-url'];
+  if (publicUrl !== undefined && !URL.canParse(publicUrl))
+    throw new UsageError(`--public-url “${publicUrl}” is not a URL`);
   const logger = createLogger(level);
   const dataDir = resolve(values.data ?? './data');
   const relay = await startRelay({
@@ -108,10 +119,18 @@ async function serve(args: readonly string[]): Promise<number> {
     limits: definedLimits,
     ...(maxDbMb === undefined ? {} : { maxDbBytes: maxDbMb * 1024 * 1024 }),
     ...(maxConnections === undefined ? {} : { maxConnections }),
+    ...(publicUrl === undefined ? {} : { publicUrl }),
   });
   logger.info({ event: 'listening', url: relay.url, data: dataDir, durability }, 'relay listening');
+  // A fresh data dir: one admin link for every plan, printed once (stdout is for people,
+  // never the log), so that `npm ci && npm start` gives a working first link. One write with
+  // the URL line, so whoever reads the URL has the link too.
+  const first = relay.tokens && firstStartInvite(relay.tokens, relay.publicUrl, Date.now());
   process.stdout.write(
-    `qingdan relay listening on ${relay.url}/ (data: ${dataDir})\nOpen ${relay.url}/ in a browser.\n`,
+    `qingdan relay listening on ${relay.url}/ (data: ${dataDir})\n` +
+      (first
+        ? `\nFirst start: an admin invite for every plan (shown only this once; make more with\n\`qingdan invite\`). Open it in a browser:\n  ${first}\n\n`
+        : `Open ${relay.url}/ in a browser with an invite link (\`qingdan invite --help\`).\n`),
   );
   const signal = await new Promise<NodeJS.Signals>((done) => {
     process.once('SIGTERM', () => done('SIGTERM'));
@@ -123,8 +142,16 @@ async function serve(args: readonly string[]): Promise<number> {
   return 0;
 }
 
+const authVerb =
+  (verb: 'invite' | 'revoke' | 'tokens') =>
+  (args: readonly string[]): Promise<number> =>
+    runAuthCommand(verb, args, { stdout: process.stdout, stderr: process.stderr });
+
 const VERBS: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
   serve,
+  invite: authVerb('invite'),
+  revoke: authVerb('revoke'),
+  tokens: authVerb('tokens'),
 };
 
 /** Runs one `qingdan` command line and returns its exit code. */

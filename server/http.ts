@@ -68,6 +68,8 @@ export interface HttpDeps {
   readonly version: string;
   readonly maxMessageBytes: number;
   readonly maxConnections: number;
+  /** Routes under `/api/` (issue 7's invite API); returns false for a path it does not own. */
+  readonly api?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** The HTTP server and its WebSocket endpoint. */
@@ -207,6 +209,7 @@ export function createRelayHttp(deps: HttpDeps): RelayHttp {
   });
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (deps.api?.(req, res) === true) return;
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const pathname = query === -1 ? url : url.slice(0, query);

@@ -4,7 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createRelayHttp, allowAll, type Authorize } from './http.ts';
+import { openAccess, allowedOriginsFor } from './access.ts';
+import { createApi } from './api.ts';
+import { createRelayHttp, type Authorize } from './http.ts';
+import type { TokenRegistry } from './tokens.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { RelayMetrics } from './metrics.ts';
 import { DEFAULT_LIMITS, RoomRegistry, type RoomLimits } from './rooms.ts';
@@ -27,8 +30,16 @@ export interface RelayOptions {
   readonly maxConnections?: number;
   readonly limits?: Partial<RoomLimits>;
   readonly logger?: Logger;
-  /** Access check at the upgrade; default {@link allowAll}. */
+  /**
+   * Access check at the upgrade. Default: invite tokens (issue 7) — the data dir's token
+   * registry, the Origin check, the `/api/` routes, and revoked tokens' connections closed.
+   * A custom hook replaces all of that (tests of the hook itself).
+   */
   readonly authorize?: Authorize;
+  /** The URL people open (`--public-url`): the allowed Origin and the base of invite links. */
+  readonly publicUrl?: string;
+  /** Milliseconds since the epoch, for token expiry (tests move it). */
+  readonly now?: () => number;
 }
 
 /** A running relay. */
@@ -40,6 +51,10 @@ export interface Relay {
   readonly store: SqliteStore;
   readonly rooms: RoomRegistry;
   readonly metrics: RelayMetrics;
+  /** The data dir's invite tokens; null when a custom `authorize` replaced token access. */
+  readonly tokens: TokenRegistry | null;
+  /** The public URL given, else {@link url}: the base of invite links. */
+  readonly publicUrl: string;
   /** Stops accepting, closes connections (1001), commits what is queued, closes the store. */
   close(): Promise<void>;
 }
@@ -56,6 +71,8 @@ export function packageVersion(): string {
 /** Starts a relay and resolves once it listens. */
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const logger = options.logger ?? silentLogger();
+  // Refuse a bad public URL before anything is opened.
+  if (options.publicUrl !== undefined) new URL(options.publicUrl);
   const limits: RoomLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const host = options.host ?? '127.0.0.1';
   const store = openStore(options.dataDir, {
@@ -65,11 +82,27 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   });
   const metrics = new RelayMetrics();
   const rooms = new RoomRegistry({ store, logger, metrics, limits });
+  const now = options.now ?? Date.now;
+  const access =
+    options.authorize === undefined ? openAccess({ dataDir: options.dataDir, logger, now }) : null;
+  let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
   const { server, wss } = createRelayHttp({
     rooms,
     metrics,
     logger,
-    authorize: options.authorize ?? allowAll,
+    authorize: options.authorize ?? (access as NonNullable<typeof access>).authorize,
+    ...(access === null
+      ? {}
+      : {
+          api: createApi({
+            registry: access.registry,
+            allowedOrigins: access.allowedOrigins,
+            now,
+            store,
+            logger,
+            publicUrl: () => publicUrl,
+          }),
+        }),
     staticDir: options.staticDir ?? fileURLToPath(new URL('../dist/client', import.meta.url)),
     version: packageVersion(),
     maxMessageBytes: limits.maxMessageBytes,
@@ -84,6 +117,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       });
     });
   } catch (error) {
+    access?.close();
     await rooms.close();
     await store.close();
     throw error;
@@ -91,6 +125,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (publicUrl === '') publicUrl = url;
+  if (access !== null) {
+    access.allowedOrigins.push(...allowedOriginsFor(options.publicUrl, host, port));
+    access.watch(rooms);
+  }
   let closing: Promise<void> | undefined;
   return {
     host,
@@ -99,6 +138,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     store,
     rooms,
     metrics,
+    tokens: access?.registry ?? null,
+    publicUrl,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -106,6 +147,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         wss.close();
         server.closeAllConnections();
         await closed;
+        access?.close();
         await store.close();
       })();
       return closing;

@@ -40,6 +40,12 @@ export const SECRET_FILE = 'secret.key';
 export const AUTH_DB_FILE = 'auth.db';
 const HEADER = { alg: 'HS256', typ: 'JWT' } as const;
 const PLAN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** The plan of an admin token that covers every plan (the first-start invite). */
+const EVERY_PLAN = '*';
+
+/** A token's plan: a plan id, or `*` — which only an admin token may carry. */
+const planAllowed = (plan: unknown, role: unknown): boolean =>
+  typeof plan === 'string' && (PLAN_ID.test(plan) || (plan === EVERY_PLAN && role === 'admin'));
 
 const b64url = (buf: Buffer): string => buf.toString('base64url');
 
@@ -91,7 +97,7 @@ export function verifyToken(secret: Buffer, token: string, nowSeconds: number): 
   if (
     c === null ||
     typeof c['plan'] !== 'string' ||
-    !PLAN_ID.test(c['plan']) ||
+    !planAllowed(c['plan'], c['role']) ||
     !(ROLES as readonly unknown[]).includes(c['role']) ||
     typeof c['name'] !== 'string' ||
     typeof c['jti'] !== 'string' ||
@@ -164,10 +170,15 @@ const toInfo = (r: Row): TokenInfo => ({
 export class TokenRegistry {
   readonly secret: Buffer;
   private readonly _db: Database.Database;
+  // Prepared once: the relay checks revocation at every upgrade and polls revokedSince.
+  private readonly _isRevoked: Database.Statement<[string], { revoked_at: number | null }>;
+  private readonly _revokedSince: Database.Statement<[number], { id: string }>;
 
   private constructor(secret: Buffer, db: Database.Database) {
     this.secret = secret;
     this._db = db;
+    this._isRevoked = db.prepare('SELECT revoked_at FROM tokens WHERE id = ?');
+    this._revokedSince = db.prepare('SELECT id FROM tokens WHERE revoked_at >= ?');
   }
 
   /** Opens (creating if needed) the data dir's secret and registry. */
@@ -198,9 +209,14 @@ export class TokenRegistry {
     readonly days: number;
     readonly now: number;
   }): { readonly token: string; readonly claims: Claims } {
-    if (!PLAN_ID.test(input.plan)) throw new Error(`bad plan id “${input.plan}”`);
     if (!(ROLES as readonly string[]).includes(input.role))
       throw new Error(`role must be one of ${ROLES.join(', ')}`);
+    if (!planAllowed(input.plan, input.role))
+      throw new Error(
+        input.plan === EVERY_PLAN
+          ? 'only an admin token can cover every plan'
+          : `bad plan id “${input.plan}”`,
+      );
     const name = input.name.trim();
     if (name === '' || name.length > 100)
       throw new Error('an invite needs a name (1–100 characters)');
@@ -233,8 +249,7 @@ export class TokenRegistry {
 
   /** True when the token was revoked — or was never issued here (a forged jti). */
   isRevoked(id: string): boolean {
-    const row = this._db.prepare('SELECT revoked_at FROM tokens WHERE id = ?').get(id) as
-      { revoked_at: number | null } | undefined;
+    const row = this._isRevoked.get(id);
     return row === undefined || row.revoked_at !== null;
   }
 
@@ -250,9 +265,7 @@ export class TokenRegistry {
 
   /** Ids of tokens revoked at or after `since` (seconds), to close their connections. */
   revokedSince(since: number): string[] {
-    return (
-      this._db.prepare('SELECT id FROM tokens WHERE revoked_at >= ?').all(since) as { id: string }[]
-    ).map((r) => r.id);
+    return this._revokedSince.all(since).map((r) => r.id);
   }
 
   close(): void {

@@ -14,6 +14,7 @@ import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import { startRelay, type Relay, type RelayOptions } from '../../server/relay.ts';
 import { silentLogger } from '../../server/log.ts';
+import { TokenRegistry, type Role } from '../../server/tokens.ts';
 import { eventually } from './eventually.ts';
 
 // Each WebsocketProvider adds a process 'exit' listener; tests run dozens at once.
@@ -21,6 +22,52 @@ process.setMaxListeners(0);
 
 /** The repository root. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Auth is always on (issue 7): every relay these helpers start gets an admin token for
+ * every plan (`*`), minted in its data dir, and {@link connectClient} / {@link openRawSocket}
+ * present the token of the relay at that address unless given another one (or `null`, for
+ * none). Keyed by `host:port`, so `relay.url` and `relay.url.replace('http', 'ws')` agree.
+ */
+const adminTokens = new Map<string, string>();
+
+const hostOf = (url: string): string => new URL(url).host;
+
+/** The admin (`*`) token of the relay at `url` (http or ws), if a helper started it. */
+export function adminTokenFor(url: string): string | undefined {
+  return adminTokens.get(hostOf(url));
+}
+
+/** What {@link mintToken} issues; defaults: an admin of every plan for one day. */
+export interface MintOptions {
+  readonly plan?: string;
+  readonly role?: Role;
+  readonly name?: string;
+  readonly days?: number;
+  /** Milliseconds since the epoch (a past time mints an expired token). */
+  readonly now?: number;
+}
+
+/** Issues a token in a data dir (as `qingdan invite` does); returns it and its id. */
+export function mintToken(dataDir: string, opts: MintOptions = {}): { token: string; id: string } {
+  const registry = TokenRegistry.open(dataDir);
+  try {
+    return mintWith(registry, opts);
+  } finally {
+    registry.close();
+  }
+}
+
+function mintWith(registry: TokenRegistry, opts: MintOptions): { token: string; id: string } {
+  const { token, claims } = registry.issue({
+    plan: opts.plan ?? '*',
+    role: opts.role ?? 'admin',
+    name: opts.name ?? 'test',
+    days: opts.days ?? 1,
+    now: opts.now ?? Date.now(),
+  });
+  return { token, id: claims.jti };
+}
 
 /** A fresh temporary directory; remove it with {@link removeDir}. */
 export function makeTempDir(prefix = 'qingdan-test-'): string {
@@ -43,6 +90,8 @@ export interface SpawnedRelay {
   readonly wsUrl: string;
   /** What the process wrote to stderr so far (its JSON log lines). */
   stderr(): string;
+  /** What the process wrote to stdout so far (its URL, the first-start invite). */
+  stdout(): string;
   /** SIGTERM, then waits for the exit; resolves to the exit code (null if killed). */
   stop(timeoutMs?: number): Promise<number | null>;
   /** SIGKILL (kill -9), then waits for the exit. */
@@ -53,6 +102,10 @@ export interface SpawnedRelay {
   metric(name: string): Promise<number>;
   /** Open file descriptors of the child (/proc/PID/fd). */
   openFds(): number;
+  /** An admin token for every plan, minted in the data dir before the start. */
+  readonly token: string;
+  /** Mints another token in the relay's data dir (it may run: the registry is shared). */
+  mint(opts?: MintOptions): { token: string; id: string };
 }
 
 /** The /healthz body. */
@@ -95,8 +148,16 @@ export async function spawnRelay(
     taskset?: string;
     /** Script run instead of bin/qingdan.js (relative to the repo root); it gets the same argv. */
     script?: string;
+    /**
+     * `mint` (default): mint the admin token before the start, so the relay prints no
+     * first-start invite; `first-start`: mint nothing, take the token of the invite the relay
+     * prints on a fresh data dir (empty when it printed none); `none`: no token at all.
+     */
+    adminToken?: 'mint' | 'first-start' | 'none';
   } = {},
 ): Promise<SpawnedRelay> {
+  const tokenMode = options.adminToken ?? 'mint';
+  let token = tokenMode === 'mint' ? mintToken(dataDir).token : '';
   const relayArgs = [
     ...(options.nodeArgs ?? []),
     options.script ?? 'bin/qingdan.js',
@@ -134,6 +195,8 @@ export async function spawnRelay(
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+      // The first-start invite is written in the same write as the URL line.
+      if (tokenMode === 'first-start') token = /#token=(\S+)/.exec(stdout)?.[1] ?? '';
       if (match?.[1] !== undefined) {
         clearTimeout(timer);
         resolve(Number(match[1]));
@@ -146,7 +209,12 @@ export async function spawnRelay(
   });
   const url = `http://127.0.0.1:${port}`;
   const pid = child.pid ?? -1;
+  if (token !== '') adminTokens.set(hostOf(url), token);
+  else adminTokens.delete(hostOf(url));
   return {
+    token,
+    mint: (opts) => mintToken(dataDir, opts),
+    stdout: () => stdout,
     child,
     pid,
     port,
@@ -172,11 +240,32 @@ export async function spawnRelay(
   };
 }
 
+/** An in-process relay with an admin token for every plan. */
+export interface TestRelay extends Relay {
+  /** An admin token for every plan (empty when a custom `authorize` replaced tokens). */
+  readonly token: string;
+  /** Mints another token in the relay's registry. */
+  mint(opts?: MintOptions): { token: string; id: string };
+}
+
 /** Starts an in-process relay on 127.0.0.1, port 0, quiet. Close it with `relay.close()`. */
-export function startTestRelay(
+export async function startTestRelay(
   options: Partial<RelayOptions> & { dataDir: string },
-): Promise<Relay> {
-  return startRelay({ host: '127.0.0.1', port: 0, logger: silentLogger(), ...options });
+): Promise<TestRelay> {
+  const relay = await startRelay({
+    host: '127.0.0.1',
+    port: 0,
+    logger: silentLogger(),
+    ...options,
+  });
+  const mint = (opts: MintOptions = {}): { token: string; id: string } => {
+    if (relay.tokens === null) throw new Error('this relay has a custom authorize: no tokens');
+    return mintWith(relay.tokens, opts);
+  };
+  const token = relay.tokens === null ? '' : mint().token;
+  if (token !== '') adminTokens.set(hostOf(relay.url), token);
+  else adminTokens.delete(hostOf(relay.url));
+  return Object.assign(relay, { token, mint });
 }
 
 /** A stock y-websocket client. */
@@ -196,10 +285,18 @@ export interface TestClient {
 export function connectClient(
   wsUrl: string,
   planId: string,
-  options: { doc?: Y.Doc; maxBackoffTime?: number; awareness?: boolean } = {},
+  options: {
+    doc?: Y.Doc;
+    maxBackoffTime?: number;
+    awareness?: boolean;
+    /** Default: the admin token of the relay at `wsUrl`; null connects without one. */
+    token?: string | null;
+  } = {},
 ): TestClient {
   const doc = options.doc ?? new Y.Doc();
+  const token = options.token === undefined ? adminTokenFor(wsUrl) : options.token;
   const provider = new WebsocketProvider(wsUrl, planId, doc, {
+    ...(token === null || token === undefined ? {} : { params: { token } }),
     // ws implements the WebSocket API the provider uses (onopen/onmessage/binaryType…).
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
@@ -217,10 +314,23 @@ export function connectClient(
   };
 }
 
-/** Opens a raw `ws` socket to a path (sent as is) and resolves once it is open. */
-export function openRawSocket(wsUrl: string, path: string, timeoutMs = 5000): Promise<WebSocket> {
+/**
+ * Opens a raw `ws` socket to a path (sent as is, plus `token=` — the admin token of the relay
+ * at `wsUrl` unless `opts.token` says otherwise, null for none) and resolves once it is open.
+ */
+export function openRawSocket(
+  wsUrl: string,
+  path: string,
+  timeoutMs = 5000,
+  opts: { token?: string | null; headers?: Record<string, string> } = {},
+): Promise<WebSocket> {
+  const token = opts.token === undefined ? adminTokenFor(wsUrl) : opts.token;
+  const target =
+    token === null || token === undefined
+      ? path
+      : `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${wsUrl}${path}`);
+    const ws = new WebSocket(`${wsUrl}${target}`, opts.headers ? { headers: opts.headers } : {});
     const timer = setTimeout(() => {
       ws.terminate();
       reject(new Error('socket did not open in time'));

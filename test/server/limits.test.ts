@@ -91,10 +91,14 @@ describe('limits and bad input', () => {
     ]) {
       expect({ path, status: await upgradeStatus(path) }).toEqual({ path, status: 400 });
     }
-    for (const path of ['/x', `/${'a'.repeat(64)}`, '/Plan_2023-v1', '/x?token=secret']) {
-      expect({ path, status: await upgradeStatus(path) }).toEqual({ path, status: 101 });
+    for (const path of ['/x', `/${'a'.repeat(64)}`, '/Plan_2023-v1']) {
+      const status = await upgradeStatus(`${path}?token=${relay.token}`);
+      expect({ path, status }).toEqual({ path, status: 101 });
     }
+    // A good plan id with a bad token gets past the id check to the token check (issue 7).
+    expect(await upgradeStatus('/x?token=secret')).toBe(401);
     expect(relay.stderr()).not.toContain('secret');
+    expect(relay.stderr()).not.toContain(relay.token);
   });
 
   test('a frame over --max-message-bytes closes that connection with 1009', async () => {
