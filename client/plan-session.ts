@@ -20,6 +20,8 @@ import { hasIndexedDb } from './storage/errors.ts';
 import type { Profile } from './storage/device.ts';
 import { connectPlan } from './sync/connect.ts';
 import { ConfirmationTracker } from './sync/confirmations.ts';
+import { AccessWatch } from './sync/access.ts';
+import type { Role } from './sync/invite.ts';
 
 /** What the sync indicator shows. */
 export type SyncState = 'offline' | 'connecting' | 'synced';
@@ -51,6 +53,8 @@ export interface SessionOptions {
   /** Connect to the relay (default true). */
   readonly connect?: boolean;
   readonly serverUrl?: string;
+  /** The invite token for this plan (issue 7); without one the plan stays on this device. */
+  readonly token?: string | null;
 }
 
 /**
@@ -72,6 +76,8 @@ export class PlanSession extends EventTarget {
   state: SyncState = 'offline';
   /** Last refused edit (shown to the user), cleared by the next successful one. */
   lastError: AppError | null = null;
+  /** What the relay lets this device do with the plan (event `access` when it changes). */
+  readonly access = new AccessWatch(this);
   private _persistence: DocPersistence | null = null;
   private _disposed = false;
 
@@ -109,6 +115,8 @@ export class PlanSession extends EventTarget {
     document.addEventListener('visibilitychange', this._onVisibility);
     addEventListener('beforeunload', this._onBeforeUnload);
     if (opts.connect === false) return;
+    // No valid token: the plan stays on this device (edits included) until one is given.
+    if (!this.access.begin(opts.token ?? null)) return;
     const relaySv =
       this.storageProblem === null
         ? await loadRelayStateVector(this.planId).catch(() => null)
@@ -117,8 +125,10 @@ export class PlanSession extends EventTarget {
     const provider = connectPlan(this.doc, this.planId, {
       awareness: this.awareness,
       ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
+      ...this.access.params(),
     });
     this.provider = provider;
+    this.access.watch(provider);
     this.tracker = new ConfirmationTracker(
       this.doc,
       provider,
@@ -153,6 +163,8 @@ export class PlanSession extends EventTarget {
    * `lastError` for the UI; anything else is a bug and is rethrown.
    */
   edit<T>(fn: (opts: OpOptions) => T, { merge = false } = {}): T | undefined {
+    // A viewer's session refuses edits (the relay would refuse them too, closing the link).
+    if (this.readOnly) return undefined;
     try {
       const result = fn(this.opts());
       this.lastError = null;
@@ -196,6 +208,16 @@ export class PlanSession extends EventTarget {
     return out.sort((a, b) => a.clientId - b.clientId);
   }
 
+  /** The user's role on this plan, from the token; null without one. */
+  get role(): Role | null {
+    return this.access.role;
+  }
+
+  /** True for a viewer: every edit is refused. */
+  get readOnly(): boolean {
+    return this.access.role === 'viewer';
+  }
+
   /** Unconfirmed local changes. */
   get unconfirmed(): number {
     return this.tracker?.count ?? 0;
@@ -214,6 +236,7 @@ export class PlanSession extends EventTarget {
     document.removeEventListener('visibilitychange', this._onVisibility);
     removeEventListener('beforeunload', this._onBeforeUnload);
     this.tracker?.dispose();
+    this.access.dispose();
     this.awareness.setLocalState(null);
     this.provider?.destroy();
     this.undo.destroy();

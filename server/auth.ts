@@ -59,9 +59,19 @@ export function checkToken(deps: AuthDeps, token: string | null, planId: string)
   return { ok: true, claims: v.claims };
 }
 
-/** True when a browser's Origin may connect (requests without one are not from a page). */
+/**
+ * True when a browser's Origin may connect (requests without one are not from a page). An
+ * allowed origin ending in `:*` (`--allow-origin http://127.0.0.1:*`) matches any port.
+ */
 export function originAllowed(deps: AuthDeps, origin: string | undefined): boolean {
-  return origin === undefined || deps.allowedOrigins.includes(origin);
+  if (origin === undefined) return true;
+  return deps.allowedOrigins.some(
+    (a) =>
+      a === origin ||
+      (a.endsWith(':*') &&
+        origin.startsWith(a.slice(0, -1)) &&
+        /^\d{1,5}$/.test(origin.slice(a.length - 1))),
+  );
 }
 
 /** The relay's upgrade check: token, plan, role → read-only for viewers; Origin. */

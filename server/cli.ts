@@ -19,6 +19,8 @@ const SERVE_USAGE = `usage: qingdan serve [options]
   --data DIR                   data dir holding the store (default ./data)
   --public-url URL             the URL people open: the allowed Origin and the base of
                                invite links (default http://HOST:PORT)
+  --allow-origin ORIGIN        another Origin pages may connect from (repeatable;
+                               scheme://host:* allows any port of that host)
   --durability normal|full     full fsyncs every commit (default normal)
   --max-message-bytes N        largest WebSocket message (default ${DEFAULT_LIMITS.maxMessageBytes})
   --max-db-mb N                cap the database size; writes past it are refused
@@ -59,6 +61,7 @@ async function serve(args: readonly string[]): Promise<number> {
       port: { type: 'string', default: '8080' },
       data: { type: 'string', default: './data' },
       'public-url': { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
       durability: { type: 'string', default: 'normal' },
       'max-message-bytes': { type: 'string' },
       'max-db-mb': { type: 'string' },
@@ -120,6 +123,7 @@ async function serve(args: readonly string[]): Promise<number> {
     ...(maxDbMb === undefined ? {} : { maxDbBytes: maxDbMb * 1024 * 1024 }),
     ...(maxConnections === undefined ? {} : { maxConnections }),
     ...(publicUrl === undefined ? {} : { publicUrl }),
+    ...(values['allow-origin'] === undefined ? {} : { allowOrigins: values['allow-origin'] }),
   });
   logger.info({ event: 'listening', url: relay.url, data: dataDir, durability }, 'relay listening');
   // A fresh data dir: one admin link for every plan, printed once (stdout is for people,

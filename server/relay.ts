@@ -38,6 +38,8 @@ export interface RelayOptions {
   readonly authorize?: Authorize;
   /** The URL people open (`--public-url`): the allowed Origin and the base of invite links. */
   readonly publicUrl?: string;
+  /** More Origins a browser may connect from (`--allow-origin`; `scheme://host:*`: any port). */
+  readonly allowOrigins?: readonly string[];
   /** Milliseconds since the epoch, for token expiry (tests move it). */
   readonly now?: () => number;
 }
@@ -127,7 +129,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   if (publicUrl === '') publicUrl = url;
   if (access !== null) {
-    access.allowedOrigins.push(...allowedOriginsFor(options.publicUrl, host, port));
+    access.allowedOrigins.push(
+      ...allowedOriginsFor(options.publicUrl, host, port),
+      ...(options.allowOrigins ?? []),
+    );
     access.watch(rooms);
   }
   let closing: Promise<void> | undefined;

@@ -5,6 +5,7 @@ import { base } from '../styles.ts';
 import { navigate, parseRoute, type Route } from '../router.ts';
 import { loadProfile, saveProfile, type Profile } from '../storage/device.ts';
 import { getLocale, switchLocale } from '../i18n.ts';
+import { takeInviteFromLocation } from '../sync/take-invite.ts';
 import type { ProfileSaved } from './cl-profile-dialog.ts';
 import './cl-profile-dialog.ts';
 import './cl-home.ts';
@@ -60,11 +61,16 @@ export class ClApp extends LitElement {
   @state() private _profile: Profile | null = null;
   @state() private _profileLoaded = false;
   @state() private _editingProfile = false;
+  /** An invite's `#token=` is taken out of the address bar and stored before pages open. */
+  @state() private _inviteTaken = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener('popstate', this._onPop);
     this.addEventListener('click', this._onClick);
+    void takeInviteFromLocation()
+      .catch(() => undefined)
+      .then(() => (this._inviteTaken = true));
     void loadProfile()
       .catch(() => null)
       .then((p) => {
@@ -119,6 +125,7 @@ export class ClApp extends LitElement {
 
   private _page(p: Profile | null) {
     const r = this._route;
+    if (!this._inviteTaken) return html`<p>${msg('正在加载…', { id: 'app.loading' })}</p>`;
     if (r.page === 'home') return html`<cl-home></cl-home>`;
     if (r.page === 'plan')
       return p

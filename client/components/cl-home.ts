@@ -8,6 +8,10 @@ import { listDevicePlans, rememberPlan, type DevicePlan } from '../storage/devic
 import { saveDocState } from '../storage/doc-persistence.ts';
 import { fetchRelayPlans, type RelayPlan } from '../sync/relay-plans.ts';
 import { navigate, newPlanId, planPath } from '../router.ts';
+import { relayPlansForDevice } from '../sync/device-relay-plans.ts';
+import { keepInvite } from '../sync/take-invite.ts';
+import type { InviteGiven } from './cl-invite-paste.ts';
+import './cl-invite-paste.ts';
 
 /**
  * Home: the plans on this device and on the relay, and creating a plan. The toolbar
@@ -84,7 +88,7 @@ export class ClHome extends LitElement {
     void listDevicePlans()
       .catch(() => [])
       .then((p) => (this._device = p));
-    void fetchRelayPlans().then((p) => (this._relay = p));
+    void relayPlansForDevice(fetchRelayPlans).then((p) => (this._relay = p));
   }
 
   override render() {
@@ -113,6 +117,8 @@ export class ClHome extends LitElement {
         /></label>
         <button class="primary" type="submit">${msg('新建', { id: 'home.create-button' })}</button>
       </form>
+      <h2>${msg('打开邀请链接', { id: 'home.invite' })}</h2>
+      <cl-invite-paste @invite-given=${this._onInvite}></cl-invite-paste>
       <h2>${msg('本设备上的清单', { id: 'home.device' })}</h2>
       ${
         this._device.length === 0
@@ -147,6 +153,15 @@ export class ClHome extends LitElement {
       }
     `;
   }
+
+  /** A pasted invite: keep it, then open its plan (or list every plan for a `*` admin). */
+  private readonly _onInvite = (e: InviteGiven): void => {
+    void keepInvite(e.token).then((plan) => {
+      if (plan === null) return;
+      if (plan !== '*') navigate(planPath(plan));
+      else void relayPlansForDevice(fetchRelayPlans).then((p) => (this._relay = p));
+    });
+  };
 
   private async _create(e: SubmitEvent): Promise<void> {
     e.preventDefault();

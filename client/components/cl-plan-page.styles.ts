@@ -7,6 +7,7 @@ export const pageStyles = css`
   }
   .head {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: 12px;
     margin: 4px 0 8px;

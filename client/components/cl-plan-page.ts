@@ -19,6 +19,12 @@ import './cl-task-tree.ts';
 import './cl-branches.ts';
 import './cl-trash.ts';
 import { pageStyles } from './cl-plan-page.styles.ts';
+import { loadToken } from '../storage/tokens.ts';
+import { keepInvite } from '../sync/take-invite.ts';
+import { navigate, planPath } from '../router.ts';
+import type { InviteGiven } from './cl-invite-paste.ts';
+import './cl-access.ts';
+import './cl-invites.ts';
 
 const EMPTY_OUTLINE: Outline = { entries: [], branches: [] };
 type Meta = { title: string; year: number | null; loaded: boolean };
@@ -38,7 +44,7 @@ export class ClPlanPage extends LitElement {
   @state() private _session: PlanSession | null = null;
   @state() private _ready = false;
   @state() private _filter: Filter = NO_FILTER;
-  @state() private _panel: 'none' | 'branches' | 'trash' = 'none';
+  @state() private _panel: 'none' | 'branches' | 'trash' | 'invites' = 'none';
 
   private readonly _meta = new YController(
     this,
@@ -125,9 +131,13 @@ export class ClPlanPage extends LitElement {
     this._ready = false;
     this._remembered = null;
     this._openedAt = new Date().toISOString();
-    void session.open().then(() => {
-      if (this._session === session) this._ready = true;
-    });
+    // The invite token of this plan (or of every plan) decides the role and the connection.
+    void loadToken(this.planId)
+      .catch(() => null)
+      .then((token) => (this._session === session ? session.open({ token }) : undefined))
+      .then(() => {
+        if (this._session === session) this._ready = true;
+      });
   }
 
   override render() {
@@ -169,21 +179,22 @@ export class ClPlanPage extends LitElement {
         <input
           class="plan-title"
           aria-label=${msg('清单标题', { id: 'plan.title-label' })}
+          ?readonly=${s.readOnly}
           .value=${meta.title}
           @change=${(e: Event) =>
             s.edit((o) => updatePlan(s.doc, { title: (e.target as HTMLInputElement).value }, o))}
         />
-        <span class="role"></span>
+        <cl-access class="role" .session=${s} @invite-given=${this._onInvite}></cl-access>
       </div>
       ${meta.loaded ? nothing : html`<p class="meta" role="status">${msg('本设备上还没有此清单，正在等待服务器…', { id: 'plan.waiting' })}</p>`}
       <div class="toolbar" role="toolbar" aria-label=${msg('清单操作', { id: 'plan.actions' })}>
-        <button ?disabled=${!st.undo} @click=${() => s.undo.undo()}>
+        <button ?disabled=${!st.undo || s.readOnly} @click=${() => s.undo.undo()}>
           ${msg('撤销', { id: 'plan.undo' })}
         </button>
-        <button ?disabled=${!st.redo} @click=${() => s.undo.redo()}>
+        <button ?disabled=${!st.redo || s.readOnly} @click=${() => s.undo.redo()}>
           ${msg('重做', { id: 'plan.redo' })}
         </button>
-        <span class="plan-actions">
+        <span class="plan-actions" ?hidden=${s.readOnly}>
           <button
             aria-pressed=${this._panel === 'branches'}
             @click=${() => this._toggle('branches')}
@@ -193,6 +204,16 @@ export class ClPlanPage extends LitElement {
           <button aria-pressed=${this._panel === 'trash'} @click=${() => this._toggle('trash')}>
             ${msg('回收站', { id: 'plan.trash' })}
           </button>
+          ${
+            s.role === 'admin'
+              ? html`<button
+                  aria-pressed=${this._panel === 'invites'}
+                  @click=${() => this._toggle('invites')}
+                >
+                  ${msg('邀请', { id: 'plan.invites' })}
+                </button>`
+              : nothing
+          }
         </span>
         <span class="spacer"></span>
         <cl-presence-list .peers=${peers} .me=${this.profile}></cl-presence-list>
@@ -200,6 +221,7 @@ export class ClPlanPage extends LitElement {
       </div>
       ${this._panel === 'branches' ? html`<cl-branches .session=${s} .branches=${this._outline.value.branches}></cl-branches>` : nothing}
       ${this._panel === 'trash' ? html`<cl-trash .session=${s}></cl-trash>` : nothing}
+      ${this._panel === 'invites' ? html`<cl-invites .session=${s}></cl-invites>` : nothing}
       <cl-progress .outline=${this._outline.value} .doc=${s.doc}></cl-progress>
       <cl-filters
         .filter=${this._filter}
@@ -214,9 +236,18 @@ export class ClPlanPage extends LitElement {
     `;
   }
 
-  private _toggle(p: 'branches' | 'trash'): void {
+  private _toggle(p: 'branches' | 'trash' | 'invites'): void {
     this._panel = this._panel === p ? 'none' : p;
   }
+
+  /** A pasted invite: keep it, then reopen this plan with it (or open the plan it names). */
+  private readonly _onInvite = (e: InviteGiven): void => {
+    void keepInvite(e.token).then((plan) => {
+      if (plan === null || !this.isConnected) return;
+      if (plan === this.planId || plan === '*') this._open();
+      else navigate(planPath(plan));
+    });
+  };
 
   private readonly _onKey = (e: KeyboardEvent): void => {
     const s = this._session;

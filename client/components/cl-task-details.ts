@@ -56,6 +56,15 @@ export class ClTaskDetails extends LitElement {
         margin-right: 12px;
         color: var(--ink);
       }
+      /* The wrapper that disables every field for a viewer: no box of its own. */
+      fieldset.all {
+        display: contents;
+      }
+      fieldset.all > label {
+        display: grid;
+        margin-right: 0;
+        color: var(--muted);
+      }
     `,
   ];
 
@@ -82,7 +91,8 @@ export class ClTaskDetails extends LitElement {
       this.session.setEditing(null);
       this.session.endGesture();
     };
-    return html`
+    // A viewer's session is read-only: one disabled fieldset disables every field below.
+    return html`<fieldset class="all" ?disabled=${this.session.readOnly}>
       <label class="wide"
         >${msg('具体措施', { id: 'task.measures' })}
         <textarea
@@ -143,7 +153,7 @@ export class ClTaskDetails extends LitElement {
           @blur=${blur}
         ></textarea>
       </label>
-    `;
+    </fieldset> `;
   }
 
   private _edit(patch: TaskFields, typing = false): void {

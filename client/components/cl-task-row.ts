@@ -81,11 +81,13 @@ export class ClTaskRow extends LitElement {
     const name = t.title || msg('（无标题）', { id: 'task.untitled' });
     const owners = this.branches.filter((b) => t.owners.includes(b.id));
     const deadline = [t.deadline.date, t.deadline.text].filter(Boolean).join(' ');
+    const ro = this.session.readOnly;
     return html`
       <div class="line ${t.status}">
         <button
           class="icon drag"
-          draggable="true"
+          ?disabled=${ro}
+          draggable=${ro ? 'false' : 'true'}
           tabindex="-1"
           aria-label=${msg(str`拖动以移动 ${name}`, { id: 'task.drag' })}
         >
@@ -106,6 +108,7 @@ export class ClTaskRow extends LitElement {
         }
         <input
           type="checkbox"
+          ?disabled=${ro}
           aria-label=${t.title}
           .checked=${t.status === 'done'}
           @change=${(ev: Event) => this._edit({ status: (ev.target as HTMLInputElement).checked ? 'done' : 'todo' })}
@@ -113,6 +116,7 @@ export class ClTaskRow extends LitElement {
         <span class="number ${e.numbered ? '' : 'computed'}">${e.number}</span>
         <input
           class="title"
+          ?readonly=${ro}
           aria-label=${msg(str`${name}的标题`, { id: 'task.title-of' })}
           @input=${this._typing.input}
           @compositionstart=${this._typing.compositionstart}
@@ -129,6 +133,7 @@ export class ClTaskRow extends LitElement {
         >
         <select
           class="status"
+          ?disabled=${ro}
           aria-label=${msg(str`${name}的状态`, { id: 'task.status-of' })}
           @change=${(ev: Event) => this._edit({ status: (ev.target as HTMLSelectElement).value as Task['status'] })}
         >
@@ -152,6 +157,7 @@ export class ClTaskRow extends LitElement {
         </button>
         <button
           class="icon"
+          ?disabled=${ro}
           aria-label=${msg(str`在 ${name} 下添加子项`, { id: 'task.add-child' })}
           @click=${() => this._act('add-child')}
         >
@@ -159,6 +165,7 @@ export class ClTaskRow extends LitElement {
         </button>
         <button
           class="icon"
+          ?disabled=${ro}
           aria-label=${msg(str`删除 ${name}`, { id: 'task.delete' })}
           @click=${() => this._act('delete')}
         >

@@ -127,7 +127,9 @@ export class ClTaskTree extends LitElement {
         ${this._rows.length === 0 ? html`<p class="empty">${msg('还没有任务。请先添加一个部分。', { id: 'plan.empty' })}</p>` : ''}
       </div>
       <div class="foot">
-        <button @click=${this._addTop}>＋ ${msg('添加部分', { id: 'plan.add-top' })}</button>
+        <button ?disabled=${this.session.readOnly} @click=${this._addTop}>
+          ＋ ${msg('添加部分', { id: 'plan.add-top' })}
+        </button>
         <span
           >${msg('Alt+↑/↓ 调整顺序，Alt+→/← 升降级，Enter 在下方添加，Delete 删除。', { id: 'task.keyboard-hint' })}</span
         >

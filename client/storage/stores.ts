@@ -26,3 +26,5 @@ export const prefsStore = (): UseStore => store('qingdan-prefs', 'prefs');
 export function resetStores(): void {
   made.clear();
 }
+/** Plan id (or `*`, every plan) → the invite token this device was given (issue 7). */
+export const tokensStore = (): UseStore => store('qingdan-tokens', 'tokens');

@@ -11,10 +11,19 @@ const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
  * relay without the route answers 404 or the app's HTML). The home page then lists only
  * the device's plans.
  */
-export async function fetchRelayPlans(fetchFn: typeof fetch = fetch): Promise<RelayPlan[] | null> {
+export async function fetchRelayPlans(
+  fetchFn: typeof fetch = fetch,
+  /** The invite token to ask with (issue 7: the relay lists the plans a token opens). */
+  token?: string,
+): Promise<RelayPlan[] | null> {
   let res: Response;
   try {
-    res = await fetchFn('/api/plans', { headers: { accept: 'application/json' } });
+    res = await fetchFn('/api/plans', {
+      headers: {
+        accept: 'application/json',
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
+    });
   } catch {
     return null;
   }

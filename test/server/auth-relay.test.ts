@@ -250,6 +250,27 @@ describe('with --public-url', () => {
   });
 });
 
+describe('with --allow-origin', () => {
+  test('another origin, or any port of a host, may be allowed too', async () => {
+    await relay.close();
+    relay = await startTestRelay({
+      dataDir: dir,
+      allowOrigins: ['https://intranet.example', 'http://127.0.0.1:*'],
+    });
+    const path = `/p1?token=${relay.token}`;
+    for (const origin of ['https://intranet.example', 'http://127.0.0.1:1234', relay.url])
+      expect({ origin, status: (await upgrade(path, { origin })).status }).toEqual({
+        origin,
+        status: 101,
+      });
+    for (const origin of ['http://127.0.0.1:12x', 'http://127.0.0.1.evil.example:80'])
+      expect({ origin, status: (await upgrade(path, { origin })).status }).toEqual({
+        origin,
+        status: 403,
+      });
+  });
+});
+
 describe('an open connection whose token expires', () => {
   test('is closed with 4401', async () => {
     await relay.close();

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { onTestFinished } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { ROOT } from './build.ts';
+import { adminTokenFor } from './relay.ts';
 
 /** Debian's Chromium; never `npx playwright install`. */
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -47,7 +48,15 @@ export interface WatchedPage {
  */
 export async function openPage(
   browser: Browser,
-  opts: { name: string; baseURL: string },
+  opts: {
+    name: string;
+    baseURL: string;
+    /**
+     * The invite token this person's browser gets first (issue 7): default, the relay's admin
+     * token for every plan; null for none.
+     */
+    token?: string | null;
+  },
 ): Promise<WatchedPage> {
   const context = await browser.newContext({ baseURL: opts.baseURL, locale: 'zh-CN' });
   const page = await context.newPage();
@@ -68,5 +77,53 @@ export async function openPage(
     }
     await context.close().catch(() => undefined);
   });
+  const token = opts.token === undefined ? adminTokenFor(opts.baseURL) : opts.token;
+  if (token) await acceptInvite(page, `/#token=${token}`);
   return { page, context, errors };
+}
+
+/**
+ * Opens an invite link the way a person does, and waits until the app has taken the token
+ * out of the address bar and stored it (the app renders its page only after that).
+ */
+export async function acceptInvite(page: Page, url: string): Promise<void> {
+  const token = /#token=(\S+)/.exec(url)?.[1] ?? '';
+  await page.goto(url);
+  await expect
+    .poll(() => page.evaluate(() => location.hash), { timeout: 15_000 })
+    .not.toContain('token=');
+  // The app's token store (client/storage/stores.ts), read as the app would.
+  await expect
+    .poll(
+      () =>
+        page.evaluate(
+          (t) =>
+            new Promise<boolean>((resolve) => {
+              const open = indexedDB.open('qingdan-tokens');
+              // Not there yet: do not create it (the app's createStore must make its store).
+              open.onupgradeneeded = () => open.transaction?.abort();
+              open.onerror = () => resolve(false);
+              open.onsuccess = () => {
+                const db = open.result;
+                if (!db.objectStoreNames.contains('tokens')) {
+                  db.close();
+                  resolve(false);
+                  return;
+                }
+                const all = db.transaction('tokens').objectStore('tokens').getAll();
+                all.onsuccess = () => {
+                  db.close();
+                  resolve((all.result as unknown[]).includes(t));
+                };
+                all.onerror = () => {
+                  db.close();
+                  resolve(false);
+                };
+              };
+            }),
+          token,
+        ),
+      { timeout: 15_000 },
+    )
+    .toBe(true);
 }

@@ -1,4 +1,11 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { aliasRelay } from './relay.ts';
+
+/** The proxy's URL, known to reach the relay on `targetPort` (for its invite token). */
+function aliasedUrl(url: string, targetPort: number): string {
+  aliasRelay(url, targetPort);
+  return url;
+}
 
 /**
  * A loopback TCP proxy between the browser and the relay that can cut connections for
@@ -47,7 +54,7 @@ export async function startProxy(targetPort: number): Promise<CuttableProxy> {
     sockets.clear();
   };
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: aliasedUrl(`http://127.0.0.1:${port}`, targetPort),
     port,
     cut() {
       open = false;

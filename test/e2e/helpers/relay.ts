@@ -3,6 +3,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './build.ts';
+import { TokenRegistry, type Role } from '../../../server/tokens.ts';
+
+/**
+ * Auth is always on (issue 7): each relay's admin token for every plan, by its URL, so that
+ * {@link openPage} can give every browser context the token before a test drives it.
+ */
+const adminTokens = new Map<string, string>();
+
+/** The admin (`*`) token of the relay at `baseURL`, if {@link startRelay} started it. */
+export function adminTokenFor(baseURL: string): string | undefined {
+  const origin = new URL(baseURL).origin;
+  return adminTokens.get(aliases.get(origin) ?? origin);
+}
+
+const aliases = new Map<string, string>();
+
+/** `url` reaches the relay on `relayPort` (a proxy): it gets that relay's token. */
+export function aliasRelay(url: string, relayPort: number): void {
+  aliases.set(new URL(url).origin, `http://127.0.0.1:${relayPort}`);
+}
 
 /** A real relay (`qingdan serve`) running as a child process. */
 export interface RelayProcess {
@@ -10,6 +30,10 @@ export interface RelayProcess {
   readonly url: string;
   readonly port: number;
   readonly dataDir: string;
+  /** The admin invite for every plan: the one the relay printed on its first start. */
+  readonly adminToken: string;
+  /** Issues an invite in the relay's data dir (as `qingdan invite` does); returns its link. */
+  invite(plan: string, role: Role, name: string, days?: number): { url: string; id: string };
   /** Stops the process (SIGTERM, then SIGKILL); the data dir stays. */
   stop(): Promise<void>;
   /** Stops and starts it again on the same port and data dir. */
@@ -22,7 +46,7 @@ async function spawnRelay(
   port: number,
   dataDir: string,
   args: readonly string[],
-): Promise<{ child: ChildProcess; port: number }> {
+): Promise<{ child: ChildProcess; port: number; firstToken: string | null }> {
   const child = spawn(
     process.execPath,
     [
@@ -61,7 +85,9 @@ async function spawnRelay(
       reject(new Error(`relay exited with ${code}:\n${out}\n${err}`));
     });
   });
-  return { child, port: actual };
+  // A fresh data dir: the relay printed one admin invite for every plan with its URL.
+  const firstToken = /#token=(\S+)/.exec(out)?.[1] ?? null;
+  return { child, port: actual, firstToken };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -85,9 +111,26 @@ export async function startRelay(
   opts: { dataDir?: string; args?: readonly string[] } = {},
 ): Promise<RelayProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'qingdan-e2e-'));
-  const args = opts.args ?? [];
-  let { child, port } = await spawnRelay(0, dataDir, args);
+  // Pages may also come through the tests' loopback proxies (other ports of 127.0.0.1).
+  const args = ['--allow-origin', 'http://127.0.0.1:*', ...(opts.args ?? [])];
+  const first = await spawnRelay(0, dataDir, args);
+  let { child, port } = first;
+  const mint = (plan: string, role: Role, name: string, days = 1) => {
+    const registry = TokenRegistry.open(dataDir);
+    try {
+      return registry.issue({ plan, role, name, days, now: Date.now() });
+    } finally {
+      registry.close();
+    }
+  };
+  const adminToken = first.firstToken ?? mint('*', 'admin', 'e2e').token;
+  adminTokens.set(`http://127.0.0.1:${port}`, adminToken);
   return {
+    adminToken,
+    invite(plan, role, name, days) {
+      const { token, claims } = mint(plan, role, name, days);
+      return { url: `http://127.0.0.1:${port}/plan/${plan}#token=${token}`, id: claims.jti };
+    },
     get url() {
       return `http://127.0.0.1:${port}`;
     },
