@@ -848,6 +848,14 @@ describe('more layouts', () => {
     ]);
   });
 
+  it('joins the issuing office on its own line to the title below it, and drops the adoption note', () => {
+    const o = importPolicyText(
+      '中共某县某局党组\n\n关于2024年党风廉政建设的\n实施意见\n\n（2024年2月28日局党组会议审议通过）\n\n为推进全面从严治党，制定本意见。\n一、总体要求\n坚持问题导向，推动工作落实。\n二、主要任务\n（一）加强学习。每月组织学习。',
+    );
+    expect(o.title).toBe('中共某县某局党组关于2024年党风廉政建设的实施意见');
+    expect(o.preamble).toBe('为推进全面从严治党，制定本意见。');
+  });
+
   it('reads a label alone on its line with the title on the next', () => {
     const o = importPolicyText(
       '一、加强领导\n（一）\n成立领导小组\n局长任组长，分管领导任副组长。\n（二）\n明确工作职责\n各股室按职责分工抓好落实。\n二、强化保障\n落实工作经费。',
