@@ -122,6 +122,8 @@ class Room {
   readonly dirtyAwareness = new Set<number>();
   /** Committed updates to relay at the end of this turn. */
   outUpdates: Uint8Array[] = [];
+  /** Connections whose updates are in `outUpdates`. */
+  readonly outSenders = new Set<Connection>();
   ready = false;
   disposed = false;
   unloadTimer: ReturnType<typeof setTimeout> | undefined;
@@ -634,6 +636,7 @@ export class RoomRegistry {
     room.awarenessTombstones.clear();
     room.dirtyAwareness.clear();
     room.outUpdates = [];
+    room.outSenders.clear();
     room.doc.destroy();
     if (this._rooms.get(room.planId) === room) this._rooms.delete(room.planId);
     this._dirtyRooms.delete(room);
@@ -708,6 +711,7 @@ export class RoomRegistry {
           const room = w.room;
           room.logRows += 1;
           room.outUpdates.push(w.update);
+          room.outSenders.add(w.conn);
           this._dirtyRooms.add(room);
           if (room.logRows >= this.limits.compactEvery) this._scheduleCompaction(room.planId);
         }
@@ -783,22 +787,20 @@ export class RoomRegistry {
 
   private _broadcast(room: Room): void {
     if (room.disposed) return;
-    const messages: Uint8Array[] = [];
+    let update: Uint8Array | undefined;
+    let awareness: Uint8Array | undefined;
     if (room.outUpdates.length > 0) {
       const updates = room.outUpdates;
       room.outUpdates = [];
-      if (updates.length === 1 && updates[0] !== undefined) {
-        messages.push(encodeUpdate(updates[0]));
-      } else {
-        try {
-          messages.push(encodeUpdate(Y.mergeUpdates(updates)));
-        } catch {
-          for (const update of updates) messages.push(encodeUpdate(update));
-        }
+      try {
+        update = encodeUpdate(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+      } catch {
+        update = undefined;
+        for (const u of updates) this._sendToAll(room, encodeUpdate(u));
       }
     }
     if (room.dirtyAwareness.size > 0) {
-      messages.push(encodeAwareness(awarenessEntries(room, room.dirtyAwareness)));
+      awareness = encodeAwareness(awarenessEntries(room, room.dirtyAwareness));
       for (const clientId of room.dirtyAwareness) {
         const slot = room.awareness.get(clientId);
         if (slot?.state !== 'null') continue;
@@ -811,8 +813,23 @@ export class RoomRegistry {
       }
       room.dirtyAwareness.clear();
     }
+    // A turn with one sender: it has its own update already, so it is not echoed back, and
+    // the others are served first. (Awareness is echoed: y-websocket clients drop a connection
+    // that sent nothing for 30 s, and awareness renewals are what a lone client receives.)
+    const soleSender =
+      room.outSenders.size === 1 ? room.outSenders.values().next().value : undefined;
+    room.outSenders.clear();
     // One frame per message: a y-websocket client reads exactly one message per frame.
-    for (const conn of room.conns) for (const message of messages) conn.send(message);
+    for (const conn of room.conns) {
+      if (conn === soleSender) continue;
+      if (update !== undefined) conn.send(update);
+      if (awareness !== undefined) conn.send(awareness);
+    }
+    if (soleSender !== undefined && awareness !== undefined) soleSender.send(awareness);
+  }
+
+  private _sendToAll(room: Room, message: Uint8Array): void {
+    for (const conn of room.conns) conn.send(message);
   }
 
   private _heartbeat(): void {
