@@ -149,8 +149,6 @@ export function markerAt(s: string, decimal: boolean): Marker | null {
     );
   }
   if ((m = RE_ARABIC.exec(s))) {
-    const after = s.slice(m[0].length);
-    if (UNIT.test(after) && m[2] !== '、') return null;
     const digits = asciiDigits(m[1] ?? '');
     if (decimal) return marker('decimal-1', digits, Number(digits), s, m[0].length);
     const sep = m[2] === '、' ? '、' : '.';
@@ -163,7 +161,17 @@ export function markerAt(s: string, decimal: boolean): Marker | null {
   return null;
 }
 
-function marker(kind: MarkerKind, label: string, value: number, s: string, len: number): Marker {
+/** “（一）至（三）项”, “第一条和第二条”: labels named in a sentence, not headings. */
+const REFERENCE = /^[至到和与及、]/;
+
+function marker(
+  kind: MarkerKind,
+  label: string,
+  value: number,
+  s: string,
+  len: number,
+): Marker | null {
+  if (REFERENCE.test(s.slice(len))) return null;
   return { kind, label, value, length: skipSpace(s, len) };
 }
 

@@ -432,6 +432,24 @@ describe('traps', () => {
     expect(at(o.nodes, 1).body).toBe('一、二季度完成前期工作，三季度开工建设。');
   });
 
+  it('does not take labels named in a sentence (（一）至（三）项) for headings', () => {
+    const o = importPolicyText(
+      '一、加强学习\n组织学习。（一）至（三）项由办公室负责落实。\n二、项目建设\n1.项目管理。落实项目责任制。\n2.项目验收。按期组织验收。',
+    );
+    expect(shape(o.nodes)).toEqual([
+      ['一、', '加强学习'],
+      [
+        '二、',
+        '项目建设',
+        [
+          ['1.', '项目管理'],
+          ['2.', '项目验收'],
+        ],
+      ],
+    ]);
+    expect(at(o.nodes, 0).body).toBe('组织学习。（一）至（三）项由办公室负责落实。');
+  });
+
   it('reads a heading and its text on the same line, and on separate lines, the same way', () => {
     const inline = importPolicyText(
       '一、加强领导。成立领导小组，统筹推进工作。\n二、强化保障。落实经费，保障工作开展。',
