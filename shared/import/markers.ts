@@ -60,7 +60,7 @@ const HAN = '[一二三四五六七八九十百零〇]';
 const DIG = '[0-9０-９]';
 const SP = '[ \\t\\u3000]';
 /** Units that make “1.5亿” or “2.3万元” a quantity, not a heading. */
-const UNIT = /^[亿万千百元%％倍个米吨亩年月日天周岁人次家所件项台辆户名]/;
+const UNIT = /^[亿万千百元%％倍个米吨亩年月日天周岁次户]/;
 
 const RE_CHAPTER = new RegExp(`^第(${HAN}+|${DIG}+)(部分|章|节|条)`);
 const RE_HAN = new RegExp(`^(${HAN}{1,3})[、．.]`);

@@ -305,13 +305,13 @@ function isAddressee(line: string): boolean {
   );
 }
 
-function isTitleLike(line: string): boolean {
+function isTitleLike(line: string, decimal = false): boolean {
   return (
     line !== '' &&
     cpLength(line) <= 80 &&
     !/[。；;]/.test(line) &&
     !/[：:，,、]$/.test(line) &&
-    markerAt(line, false) === null &&
+    markerAt(line, decimal) === null &&
     !isAnnotationLine(line) &&
     !DATE_LINE.test(line) &&
     !line.includes('\t')
@@ -390,12 +390,17 @@ class OutlineReader {
     )
       i++;
     const first = lines[i] ?? '';
-    if (!isTitleLike(first) || /^目录$/.test(first)) return i;
+    if (!isTitleLike(first, this.decimal) || /^目录$/.test(first)) return i;
     let title = first;
     i++;
     while (i < lines.length) {
       const next = lines[i] ?? '';
-      if (!isTitleLike(next) || cpLength(next) > 40 || /^[（(]/.test(next) || /^目录$/.test(next))
+      if (
+        !isTitleLike(next, this.decimal) ||
+        cpLength(next) > 40 ||
+        /^[（(]/.test(next) ||
+        /^目录$/.test(next)
+      )
         break;
       if (cpLength(title) + cpLength(next) > 100) break;
       // A title wraps over two or three short lines; the addressee (…：), a subtitle
@@ -408,12 +413,12 @@ class OutlineReader {
       let j = i;
       while (j < lines.length && lines[j] === '') j++;
       const next = lines[j] ?? '';
-      if (isTitleLike(next) && cpLength(next) <= 60) {
+      if (isTitleLike(next, this.decimal) && cpLength(next) <= 60) {
         let k = j + 1;
         let rest = next;
         while (
           k < lines.length &&
-          isTitleLike(lines[k] ?? '') &&
+          isTitleLike(lines[k] ?? '', this.decimal) &&
           cpLength(lines[k] ?? '') <= 40 &&
           !/^[（(]/.test(lines[k] ?? '')
         ) {
@@ -437,10 +442,14 @@ class OutlineReader {
         const l = lines[j] ?? '';
         const next = lines[j + 1] ?? '';
         if (markerAt(l, this.decimal) !== null && !isAttachmentListing(lines, j)) break;
-        if (!isTitleLike(l) || /印发|通知|^附[ \u3000]*件/.test(l)) continue;
+        if (!isTitleLike(l, this.decimal) || /印发|通知|^附[ \u3000]*件/.test(l)) continue;
         const one = strip(l);
         const two = strip(l + next);
-        if (isTitleLike(next) && cpLength(next) <= 40 && (two === name || two.endsWith(name))) {
+        if (
+          isTitleLike(next, this.decimal) &&
+          cpLength(next) <= 40 &&
+          (two === name || two.endsWith(name))
+        ) {
           this.title = l + next;
           return j + 2;
         }
@@ -457,7 +466,11 @@ class OutlineReader {
       for (let j = first - 1; j >= i; j--) {
         const l = lines[j] ?? '';
         if (l === '') continue;
-        if (isTitleLike(l) && PLAN_KIND.test(l) && !/通知$|^附[ \u3000]*件|^\d/.test(l)) {
+        if (
+          isTitleLike(l, this.decimal) &&
+          PLAN_KIND.test(l) &&
+          !/通知$|^附[ \u3000]*件|^\d/.test(l)
+        ) {
           this.title = l;
           return j + 1;
         }

@@ -415,6 +415,23 @@ describe('half-width punctuation and full-width digits', () => {
 });
 
 describe('traps', () => {
+  it('reads 2.1项目… as a decimal heading but 2.5万元 as a quantity', () => {
+    const o = importPolicyText(
+      '1 总体要求\n坚持问题导向，推动工作落实。\n2 重点工作\n2.1项目建设\n全年投资\n2.5万元用于设备更新。\n2.2人才培养\n组织业务培训。',
+    );
+    expect(shape(o.nodes)).toEqual([
+      ['1', '总体要求'],
+      [
+        '2',
+        '重点工作',
+        [
+          ['2.1', '项目建设'],
+          ['2.2', '人才培养'],
+        ],
+      ],
+    ]);
+  });
+
   it('does not take 1.5亿元 or 一、二季度 at the start of a line for headings', () => {
     const o = importPolicyText(
       [
