@@ -41,7 +41,8 @@ const ORG_LINE =
   /^[^，,。；;：:、]{2,30}(党组|党委|党工委|委员会|人民政府|政府|局|厅|办公室|支部|总支|中心|公司)$/;
 /** How the titles of plans end. */
 const PLAN_KIND = /(要点|方案|意见|清单|计划|办法|细则|分工|安排)$/;
-const PAGE_LINE = /^[-—–－]\s*\d+\s*[-—–－]$/;
+/** Page numbers left by a PDF or Word conversion: “— 2 —”, “- 2 -”, “第 2 页 共 5 页”. */
+const PAGE_LINE = /^[-—–－]\s*\d+\s*[-—–－]$|^第\s*\d+\s*页(?:[,，\s]*共\s*\d+\s*页)?$/;
 const TOC_ENTRY_TAIL = /[ \u3000]*(?:[.．…·•‥_\-—]{2,}|\t)[ \u3000]*\d*[ \u3000]*$/;
 
 /**
@@ -126,7 +127,10 @@ function prepareLines(text: string): string[] {
         raw.splice(first, 1, m[1] ?? '', head.trim().slice((m[1] ?? '').length));
     }
   }
-  const physical = raw.map((l) => l.replace(/[\s\u3000]+$/, ''));
+  // Page numbers go first: a page break must not stop a wrapped line from being joined.
+  const physical = raw
+    .map((l) => l.replace(/[\s\u3000]+$/, ''))
+    .filter((l) => !PAGE_LINE.test(cleanLine(l)));
   return joinHardWraps(physical, physical.map(cleanLine));
 }
 
@@ -258,8 +262,8 @@ function joinLongLines(lines: string[]): string[] {
       !isMarker &&
       !line.includes('\t') &&
       !prev.includes('\t') &&
-      cpLength(prev) >= 20 &&
-      !/[。！？；：:;!?…]$/.test(prev) &&
+      // Long and not ending a sentence, or ending mid-sentence (，、).
+      (/[，,、]$/.test(prev) || (cpLength(prev) >= 20 && !/[。！？；：:;!?…]$/.test(prev))) &&
       !isAnnotationLine(line) &&
       !isAnnotationLine(prev) &&
       !DATE_LINE.test(line)

@@ -550,6 +550,13 @@ describe('traps', () => {
     ]);
   });
 
+  it('drops page numbers left by a conversion', () => {
+    const o = importPolicyText(
+      '一、加强学习\n组织集中学习，\n— 2 —\n推动工作落实。\n第 2 页 共 3 页\n二、强化监督\n落实监督责任。\n- 3 -',
+    );
+    expect(o.nodes.map((n) => n.body)).toEqual(['组织集中学习，推动工作落实。', '落实监督责任。']);
+  });
+
   it('leaves a contact line and a signature without a date out of the last task', () => {
     const o = importPolicyText(
       '某局2024年工作要点\n一、加强学习\n组织集中学习，推动工作落实。\n二、强化监督\n落实监督责任。\n\n（联系人：张三，电话：12345678）\n中共某县某局党组',
