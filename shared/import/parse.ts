@@ -128,10 +128,16 @@ function prepareLines(text: string): string[] {
     }
   }
   // Page numbers go first: a page break must not stop a wrapped line from being joined.
-  const physical = raw
-    .map((l) => l.replace(/[\s\u3000]+$/, ''))
-    .filter((l) => !PAGE_LINE.test(cleanLine(l)));
-  return joinHardWraps(physical, physical.map(cleanLine));
+  const physical: string[] = [];
+  const cleaned: string[] = [];
+  for (const l of raw) {
+    const trimmed = l.replace(/[\s\u3000]+$/, '');
+    const clean = cleanLine(trimmed);
+    if (PAGE_LINE.test(clean)) continue;
+    physical.push(trimmed);
+    cleaned.push(clean);
+  }
+  return joinHardWraps(physical, cleaned);
 }
 
 function cleanLine(raw: string): string {
