@@ -478,6 +478,22 @@ describe('traps', () => {
     expect(at(inline.nodes, 0).body).toBe('成立领导小组，统筹推进工作。');
   });
 
+  it('reads keyed annotations that end a paragraph after its last sentence', () => {
+    const o = importPolicyText(
+      '一、重点任务\n1.加强学习。每月组织学习一次，确保落实到位。牵头单位：办公室；配合单位：各股室；完成时限：2024年6月底前。\n2.强化监督。开展监督检查。责任领导：张三\n二、保障措施\n加强组织领导，落实工作责任。',
+    );
+    expect(at(o.nodes, 0, 0)).toEqual({
+      number: '1.',
+      title: '加强学习',
+      body: '每月组织学习一次，确保落实到位。',
+      lead: '办公室',
+      owners: ['办公室', '各股室'],
+      deadline: '2024年6月底前',
+      children: [],
+    });
+    expect(at(o.nodes, 0, 1)).toMatchObject({ body: '开展监督检查。', lead: '张三' });
+  });
+
   it('takes a keyed parenthetical anywhere in a point, and ignores a lone 一是', () => {
     const o = importPolicyText(
       [
