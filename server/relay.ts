@@ -65,6 +65,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     backgroundCheckpoint: true,
     ...(options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes }),
   });
+  // The checkpoint thread holds its own descriptors; open them before serving anyone.
+  await store.whenReady();
   const metrics = new RelayMetrics();
   const rooms = new RoomRegistry({ store, logger, metrics, limits });
   const { server, wss } = createRelayHttp({
