@@ -498,33 +498,34 @@ class OutlineReader {
 
   private readLine(line: string): void {
     for (const segment of this.splitAtMarkers(line)) {
+      // “附件：1.重点任务分工表 2.…”: a list of attachments, wherever it stands, is not outline.
+      const attachment =
+        isAttachmentLabel(segment) || /^附[ \u3000]*件[ \u3000]*\d*[：:]/.test(segment);
+      if (attachment || this.isAttachmentListing(segment)) {
+        this.afterAttachmentLabel = true;
+        continue;
+      }
+      this.afterAttachmentLabel = false;
       const m = markerAt(segment, this.decimal);
-      if (m !== null && !(this.root.length === 0 && this.isLetterListing(segment))) {
+      if (m !== null) {
         this.open(m.kind, m.label, m.value, segment.slice(m.length));
         continue;
       }
       const node = this.current();
       if (node === null) {
-        const attachment = /^附[ \u3000]*件[ \u3000]*\d*[：:]?/.test(segment);
-        const listing =
-          this.afterAttachmentLabel &&
-          /^[0-9０-９]{1,2}[.．、]/.test(segment) &&
-          !/[。；;]/.test(segment);
-        this.afterAttachmentLabel = attachment || listing;
         // （2024年2月28日局党组会议审议通过）: how the document was adopted, not its text.
         const adopted = /^[（(][^（）()]*(通过|印发|发布|修订|施行)[）)]$/.test(segment);
-        if (attachment || listing || adopted || isAddressee(segment) || PUBLISH_LINE.test(segment))
-          continue;
+        if (adopted || isAddressee(segment) || PUBLISH_LINE.test(segment)) continue;
         this.preamble.push(segment);
       } else node.lines.push(segment);
     }
   }
 
-  /** “附件：1.XX方案” in a 通知's letter is a list of attachments, not the outline. */
-  private isLetterListing(segment: string): boolean {
+  /** A numbered line right under 附件： (“1.重点任务分工表”): an attachment's name. */
+  private isAttachmentListing(segment: string): boolean {
     return (
       this.afterAttachmentLabel &&
-      /方案|要点|清单|意见|办法|计划|细则/.test(segment) &&
+      /^[0-9０-９]{1,2}[.．、]/.test(segment) &&
       cpLength(segment) <= 50 &&
       !/[。；;]/.test(segment)
     );

@@ -566,6 +566,17 @@ describe('traps', () => {
     ]);
   });
 
+  it('leaves the list of attachments at the end out of the outline', () => {
+    const o = importPolicyText(
+      '某局2024年工作方案\n一、加强学习\n组织学习，推动工作落实。\n二、强化监督\n落实监督责任。\n附件：\n1.重点任务分工表\n2.问题整改清单\n\n某局\n2024年3月1日',
+    );
+    expect(shape(o.nodes)).toEqual([
+      ['一、', '加强学习'],
+      ['二、', '强化监督'],
+    ]);
+    expect(at(o.nodes, 1).body).toBe('落实监督责任。');
+  });
+
   it('drops page numbers left by a conversion', () => {
     const o = importPolicyText(
       '一、加强学习\n组织集中学习，\n— 2 —\n推动工作落实。\n第 2 页 共 3 页\n二、强化监督\n落实监督责任。\n- 3 -',
