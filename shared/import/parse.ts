@@ -501,7 +501,7 @@ class OutlineReader {
       // “附件：1.重点任务分工表 2.…”: a list of attachments, wherever it stands, is not outline.
       const attachment =
         isAttachmentLabel(segment) || /^附[ \u3000]*件[ \u3000]*\d*[：:]/.test(segment);
-      if (attachment || this.isAttachmentListing(segment)) {
+      if (attachment || this.listsAttachment(segment)) {
         this.afterAttachmentLabel = true;
         continue;
       }
@@ -522,7 +522,7 @@ class OutlineReader {
   }
 
   /** A numbered line right under 附件： (“1.重点任务分工表”): an attachment's name. */
-  private isAttachmentListing(segment: string): boolean {
+  private listsAttachment(segment: string): boolean {
     return (
       this.afterAttachmentLabel &&
       /^[0-9０-９]{1,2}[.．、]/.test(segment) &&
