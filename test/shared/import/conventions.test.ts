@@ -183,6 +183,18 @@ describe('整改方案 with a tab-separated table', () => {
   });
 });
 
+describe('a table whose owner cell marks the lead unit', () => {
+  it('reads 办公室（牵头） as the lead', () => {
+    const o = importPolicyText(
+      '序号\t工作任务\t责任单位\t完成时限\n1\t加强学习\t办公室（牵头）、人事股\t6月底前\n2\t强化监督\t纪检组\t长期坚持',
+    );
+    expect(o.nodes.map((n) => [n.lead, n.owners])).toEqual([
+      ['办公室', ['办公室', '人事股']],
+      [undefined, ['纪检组']],
+    ]);
+  });
+});
+
 describe('任务分工 table', () => {
   const o = importPolicyText(fixture('task-division.txt'));
 
