@@ -31,7 +31,7 @@ export interface ApiDeps extends AuthDeps {
   readonly logger: Logger;
 }
 
-/** Handles a request under `/api/`; returns false for any other path. */
+/** Handles the API's requests; returns false for any other path. */
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 const MAX_BODY = 4096;
@@ -222,29 +222,25 @@ export function createApi(deps: ApiDeps): ApiHandler {
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
       else res.destroy();
     };
+    const m = /^\/api\/plans\/([A-Za-z0-9_-]{1,64})\/invites(?:\/([A-Za-z0-9-]{1,64}))?$/.exec(
+      path,
+    );
+    // Other paths are not ours: the relay's other routes (or its static files) answer them.
+    if (path !== '/api/plans' && path !== '/api/me' && m === null) return false;
     // A browser sends Origin on every cross-origin request and on same-origin writes.
     if (!originAllowed(deps, req.headers.origin)) {
       send(res, 403, { error: 'origin not allowed' });
       return true;
     }
-    if (path === '/api/plans') {
-      if (req.method !== 'GET') send(res, 405, { error: 'method not allowed' });
-      else plans(req, res).catch(fail);
-      return true;
-    }
-    if (path === '/api/me') {
-      if (req.method !== 'GET') send(res, 405, { error: 'method not allowed' });
-      else me(req, res, query.get('plan'));
-      return true;
-    }
-    const m = /^\/api\/plans\/([A-Za-z0-9_-]{1,64})\/invites(?:\/([A-Za-z0-9-]{1,64}))?$/.exec(
-      path,
-    );
     if (m !== null) {
       invites(req, res, m[1] as string, m[2]).catch(fail);
       return true;
     }
-    send(res, 404, { error: 'not found' });
+    if (req.method !== 'GET') {
+      res.setHeader('allow', 'GET');
+      send(res, 405, { error: 'method not allowed' });
+    } else if (path === '/api/plans') plans(req, res).catch(fail);
+    else me(req, res, query.get('plan'));
     return true;
   };
 }

@@ -113,18 +113,30 @@ async function serve(args: readonly string[]): Promise<number> {
     throw new UsageError(`--public-url “${publicUrl}” is not a URL`);
   const logger = createLogger(level);
   const dataDir = resolve(values.data ?? './data');
-  const relay = await startRelay({
-    host: values.host ?? '127.0.0.1',
-    port,
-    dataDir,
-    durability,
-    logger,
-    limits: definedLimits,
-    ...(maxDbMb === undefined ? {} : { maxDbBytes: maxDbMb * 1024 * 1024 }),
-    ...(maxConnections === undefined ? {} : { maxConnections }),
-    ...(publicUrl === undefined ? {} : { publicUrl }),
-    ...(values['allow-origin'] === undefined ? {} : { allowOrigins: values['allow-origin'] }),
-  });
+  let relay: Awaited<ReturnType<typeof startRelay>>;
+  try {
+    relay = await startRelay({
+      host: values.host ?? '127.0.0.1',
+      port,
+      dataDir,
+      durability,
+      logger,
+      limits: definedLimits,
+      ...(maxDbMb === undefined ? {} : { maxDbBytes: maxDbMb * 1024 * 1024 }),
+      ...(maxConnections === undefined ? {} : { maxConnections }),
+      ...(publicUrl === undefined ? {} : { publicUrl }),
+      ...(values['allow-origin'] === undefined ? {} : { allowOrigins: values['allow-origin'] }),
+    });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      process.stderr.write(
+        `qingdan serve: cannot listen on ${values.host ?? '127.0.0.1'}:${port} (${String(code)})\n`,
+      );
+      return 1;
+    }
+    throw error;
+  }
   logger.info({ event: 'listening', url: relay.url, data: dataDir, durability }, 'relay listening');
   // A fresh data dir: one admin link for every plan, printed once (stdout is for people,
   // never the log), so that `npm ci && npm start` gives a working first link. One write with

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openAccess, allowedOriginsFor } from './access.ts';
 import { createApi } from './api.ts';
-import { createRelayHttp, type Authorize } from './http.ts';
+import { createRelayHttp, type Authorize, type HttpRoutes } from './http.ts';
 import type { TokenRegistry } from './tokens.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { RelayMetrics } from './metrics.ts';
@@ -42,6 +42,8 @@ export interface RelayOptions {
   readonly allowOrigins?: readonly string[];
   /** Milliseconds since the epoch, for token expiry (tests move it). */
   readonly now?: () => number;
+  /** Extra HTTP routes, tried before static files (see {@link HttpRoutes}); after `/api/`. */
+  readonly routes?: HttpRoutes;
 }
 
 /** A running relay. */
@@ -82,29 +84,37 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     backgroundCheckpoint: true,
     ...(options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes }),
   });
+  // The checkpoint thread holds its own descriptors; open them before serving anyone.
+  await store.whenReady();
   const metrics = new RelayMetrics();
   const rooms = new RoomRegistry({ store, logger, metrics, limits });
   const now = options.now ?? Date.now;
   const access =
     options.authorize === undefined ? openAccess({ dataDir: options.dataDir, logger, now }) : null;
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
+  // The invite API (/api/) first, then any routes given.
+  const api =
+    access === null
+      ? null
+      : createApi({
+          registry: access.registry,
+          allowedOrigins: access.allowedOrigins,
+          now,
+          store,
+          logger,
+          publicUrl: () => publicUrl,
+        });
+  const extra = options.routes;
+  const routes: HttpRoutes | undefined =
+    api === null
+      ? extra
+      : (req, res, pathname) => api(req, res) || (extra?.(req, res, pathname) ?? false);
   const { server, wss } = createRelayHttp({
     rooms,
     metrics,
     logger,
     authorize: options.authorize ?? (access as NonNullable<typeof access>).authorize,
-    ...(access === null
-      ? {}
-      : {
-          api: createApi({
-            registry: access.registry,
-            allowedOrigins: access.allowedOrigins,
-            now,
-            store,
-            logger,
-            publicUrl: () => publicUrl,
-          }),
-        }),
+    ...(routes === undefined ? {} : { routes }),
     staticDir: options.staticDir ?? fileURLToPath(new URL('../dist/client', import.meta.url)),
     version: packageVersion(),
     maxMessageBytes: limits.maxMessageBytes,
