@@ -114,9 +114,10 @@ export class PlanSession extends EventTarget {
     addEventListener('pageshow', this._onPageShow);
     document.addEventListener('visibilitychange', this._onVisibility);
     addEventListener('beforeunload', this._onBeforeUnload);
-    if (opts.connect === false) return;
-    // No valid token: the plan stays on this device (edits included) until one is given.
-    if (!this.access.begin(opts.token ?? null)) return;
+    // The token gives the role; without a valid one the plan stays on this device (edits
+    // included) until one is given.
+    const mayConnect = this.access.begin(opts.token ?? null);
+    if (opts.connect === false || !mayConnect) return;
     const relaySv =
       this.storageProblem === null
         ? await loadRelayStateVector(this.planId).catch(() => null)

@@ -1,0 +1,149 @@
+// @vitest-environment happy-dom
+import '../lit-quiet.ts';
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import {
+  checkToken,
+  decodeInvite,
+  takeTokenFromLocation,
+  tokenFromText,
+} from '../../../client/sync/invite.ts';
+import { AccessWatch } from '../../../client/sync/access.ts';
+import { keepInvite } from '../../../client/sync/take-invite.ts';
+import { listTokens, loadToken } from '../../../client/storage/tokens.ts';
+
+const enc = (o: object): string =>
+  btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(o))))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+
+function token(claims: Record<string, unknown>): string {
+  const c = { plan: 'p1', role: 'editor', name: '李四', jti: 'id-1', iat: 1, exp: 4e9, ...claims };
+  return `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc(c)}.c2lnbmF0dXJl`;
+}
+
+describe('invite links', () => {
+  it('reads the claims of a token (names in Chinese included), and nothing else', () => {
+    expect(decodeInvite(token({ role: 'viewer', name: '王五' }))).toEqual({
+      plan: 'p1',
+      role: 'viewer',
+      name: '王五',
+      jti: 'id-1',
+      exp: 4e9,
+    });
+    expect(decodeInvite(token({ plan: '*', role: 'admin' }))?.plan).toBe('*');
+    for (const bad of ['', 'junk', 'a.b', token({ role: 'owner' }), token({ plan: '../x' })])
+      expect(decodeInvite(bad)).toBeNull();
+  });
+
+  it('takes a token from a pasted link, a fragment or a bare token', () => {
+    const t = token({});
+    expect(tokenFromText(`  https://qingdan.example/plan/p1#token=${t}\n`)).toBe(t);
+    expect(tokenFromText(`#token=${t}`)).toBe(t);
+    expect(tokenFromText(t)).toBe(t);
+    expect(tokenFromText('https://qingdan.example/plan/p1')).toBeNull();
+    expect(tokenFromText('#token=junk')).toBeNull();
+  });
+
+  it('takes the token out of the address bar', () => {
+    const t = token({});
+    history.replaceState(null, '', `/plan/p1?x=1#token=${t}`);
+    expect(takeTokenFromLocation()).toBe(t);
+    expect(location.hash).toBe('');
+    expect(location.pathname + location.search).toBe('/plan/p1?x=1');
+    expect(takeTokenFromLocation()).toBeNull();
+  });
+
+  it('keeps tokens per plan, with one for every plan as the fallback', async () => {
+    const own = token({ plan: 'p1' });
+    const all = token({ plan: '*', role: 'admin', jti: 'id-2' });
+    expect(await loadToken('p1')).toBeNull();
+    expect(await keepInvite(all)).toBe('*');
+    expect(await loadToken('p1')).toBe(all);
+    expect(await keepInvite(own)).toBe('p1');
+    expect(await loadToken('p1')).toBe(own);
+    expect(await loadToken('p2')).toBe(all);
+    expect((await listTokens()).sort()).toEqual([own, all].sort());
+    expect(await keepInvite('junk')).toBeNull();
+  });
+
+  it('asks the relay what a token is worth', async () => {
+    const answer =
+      (status: number): typeof fetch =>
+      () =>
+        Promise.resolve(new Response('{}', { status }));
+    expect(await checkToken('t', 'p1', answer(200))).toBe('ok');
+    expect(await checkToken('t', 'p1', answer(401))).toBe('refused');
+    expect(await checkToken('t', 'p1', answer(403))).toBe('forbidden');
+    expect(await checkToken('t', 'p1', answer(502))).toBe('unreachable');
+    expect(await checkToken('t', 'p1', () => Promise.reject(new TypeError('offline')))).toBe(
+      'unreachable',
+    );
+  });
+});
+
+describe('AccessWatch', () => {
+  const target = (): EventTarget & { planId: string; events: number } => {
+    const t = Object.assign(new EventTarget(), { planId: 'p1', events: 0 });
+    t.addEventListener('access', () => (t.events += 1));
+    return t;
+  };
+
+  it('does not connect without a token or with an expired one, and gives the role', () => {
+    const w = new AccessWatch(target());
+    expect(w.begin(null)).toBe(false);
+    expect(w.state).toBe('none');
+    expect(w.begin(token({ exp: 100 }), 200_000)).toBe(false);
+    expect(w.state).toBe('refused');
+    expect(w.begin(token({ role: 'viewer' }))).toBe(true);
+    expect(w.state).toBe('ok');
+    expect(w.role).toBe('viewer');
+    expect(w.params()).toEqual({ params: { token: token({ role: 'viewer' }) } });
+  });
+
+  it('stops the provider when the relay closes with 4401 or 4403', () => {
+    const t = target();
+    const w = new AccessWatch(t);
+    w.begin(token({}));
+    const handlers = new Map<string, (arg: unknown) => void>();
+    let disconnected = 0;
+    const provider = {
+      on: (name: string, fn: (arg: unknown) => void) => handlers.set(name, fn),
+      off: () => undefined,
+      disconnect: () => (disconnected += 1),
+    };
+    w.watch(provider as never);
+    handlers.get('status')!({ status: 'connected' });
+    handlers.get('connection-close')!(null);
+    handlers.get('closed')!({ code: 4401, reason: 'token revoked' });
+    expect(w.state).toBe('refused');
+    expect(disconnected).toBe(1);
+    handlers.get('closed')!({ code: 4403, reason: 'read-only' });
+    expect(w.state).toBe('read-only');
+    expect(t.events).toBe(2);
+    w.dispose();
+  });
+});
+
+describe('a viewer’s session', () => {
+  it('refuses every edit, while an editor’s applies', async () => {
+    const { PlanSession } = await import('../../../client/plan-session.ts');
+    const { metaOf } = await import('../../../shared/index.ts');
+    const profile = { name: '王五', branch: '机关党支部' };
+    const viewer = new PlanSession(`plan-${Math.random().toString(36).slice(2)}`, profile);
+    await viewer.open({ connect: false, token: token({ role: 'viewer' }) });
+    expect(viewer.readOnly).toBe(true);
+    expect(viewer.role).toBe('viewer');
+    expect(viewer.edit(() => metaOf(viewer.doc).set('title', 'x'))).toBeUndefined();
+    expect(metaOf(viewer.doc).get('title')).toBeUndefined();
+    await viewer.dispose();
+
+    const editor = new PlanSession(`plan-${Math.random().toString(36).slice(2)}`, profile);
+    await editor.open({ connect: false, token: token({ role: 'editor' }) });
+    expect(editor.readOnly).toBe(false);
+    editor.edit(() => metaOf(editor.doc).set('title', 'x'));
+    expect(metaOf(editor.doc).get('title')).toBe('x');
+    await editor.dispose();
+  });
+});
