@@ -122,15 +122,28 @@ async function planTitle(store: ApiDeps['store'], id: string): Promise<string> {
 
 /** Creates the `/api/` handler. */
 export function createApi(deps: ApiDeps): ApiHandler {
+  // Titles read from the store, kept while the plan's log is unchanged (a commit adds a row,
+  // a compaction changes updatedAt), so listing every plan does not rebuild each one.
+  const titles = new Map<string, { key: string; title: string }>();
   const plans = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const who = identify(deps, req);
     if (!who.ok) return send(res, 401, { error: who.reason });
-    const ids =
+    const all = await deps.store.listPlans();
+    const infos =
       who.claims.plan === ALL_PLANS
-        ? (await deps.store.listPlans()).map((p) => p.id)
-        : [who.claims.plan];
+        ? all
+        : [all.find((p) => p.id === who.claims.plan) ?? { id: who.claims.plan }];
     const out = [];
-    for (const id of ids) out.push({ id, title: await planTitle(deps.store, id) });
+    for (const info of infos) {
+      const key = 'logLength' in info ? `${info.logLength}:${info.updatedAt}` : '';
+      let hit = titles.get(info.id);
+      if (hit === undefined || hit.key !== key || key === '') {
+        hit = { key, title: await planTitle(deps.store, info.id) };
+        if (key !== '') titles.set(info.id, hit);
+      }
+      out.push({ id: info.id, title: hit.title });
+    }
+    for (const id of titles.keys()) if (!all.some((p) => p.id === id)) titles.delete(id);
     send(res, 200, out);
   };
 

@@ -194,14 +194,19 @@ export class ClPlanPage extends LitElement {
         <button ?disabled=${!st.redo || s.readOnly} @click=${() => s.undo.redo()}>
           ${msg('重做', { id: 'plan.redo' })}
         </button>
-        <span class="plan-actions" ?hidden=${s.readOnly}>
+        <span class="plan-actions">
           <button
+            ?hidden=${s.readOnly}
             aria-pressed=${this._panel === 'branches'}
             @click=${() => this._toggle('branches')}
           >
             ${msg('支部', { id: 'plan.branches' })}
           </button>
-          <button aria-pressed=${this._panel === 'trash'} @click=${() => this._toggle('trash')}>
+          <button
+            ?hidden=${s.readOnly}
+            aria-pressed=${this._panel === 'trash'}
+            @click=${() => this._toggle('trash')}
+          >
             ${msg('回收站', { id: 'plan.trash' })}
           </button>
           ${

@@ -58,6 +58,14 @@ describe('GET /api/plans', () => {
       { id: 'p1', title: '2023年实施意见' },
       { id: 'p2', title: '第二个' },
     ]);
+    // A renamed plan is listed with its new title.
+    await seedTitled('p1', '2024年实施意见');
+    await eventually(async () =>
+      expect(await (await api('/api/plans', relay.token)).json()).toContainEqual({
+        id: 'p1',
+        title: '2024年实施意见',
+      }),
+    );
     const viewer = relay.mint({ plan: 'p2', role: 'viewer' }).token;
     expect(await (await api('/api/plans', viewer)).json()).toEqual([{ id: 'p2', title: '第二个' }]);
     const res = await api('/api/plans', null);
