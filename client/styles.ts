@@ -52,6 +52,10 @@ export const base = css`
     border-color: var(--line);
     color: var(--ink);
   }
+  /* After button.icon's colour, which would otherwise win: a viewer's disabled icons look it. */
+  button.icon:disabled {
+    color: #c4c8cc;
+  }
   input,
   select,
   textarea {
