@@ -43,7 +43,7 @@ describe('qingdan serve', () => {
         (f) => f.startsWith('qingdan.db') || f === 'secret.key' || f.startsWith('auth.db'),
       ),
     ).toBe(true);
-  });
+  }, 60_000);
 
   test('usage errors exit 2 with a message; a port in use exits 1', async () => {
     expect(qingdan('serve', '--bogus')).toMatchObject({
@@ -60,5 +60,5 @@ describe('qingdan serve', () => {
     const busy = qingdan('serve', '--port', String(relay.port), '--data', `${dir}/other`);
     expect(busy.status).toBe(1);
     expect(busy.stderr).toContain('EADDRINUSE');
-  });
+  }, 60_000);
 });
