@@ -5,6 +5,7 @@ import type { Relay } from '../../server/relay.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { encodeAwareness } from '../../server/protocol.ts';
 import {
+  adminTokenFor,
   closed,
   openRawSocket,
   connectClient,
@@ -195,7 +196,7 @@ describe('sync between stock y-websocket clients', () => {
     const dead = connect(relay.port, '127.0.0.1');
     dead.on('error', () => undefined);
     dead.write(
-      `GET /plan-ping HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `GET /plan-ping?token=${adminTokenFor(wsUrl)} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
         `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
     );
     await eventually(() => expect(relay.rooms.connectionCount).toBe(2));
