@@ -180,6 +180,15 @@ describe('the relay checks the invite token at the upgrade', () => {
     const stock = client('p1', token);
     await stock.synced();
     expect(stock.doc.getText('notes').toString()).toBe(MARKER);
+    // … and takes part in awareness: the others see who is reading.
+    stock.provider.awareness.setLocalStateField('user', { name: '王五' });
+    await eventually(() =>
+      expect(
+        [...editor.provider.awareness.getStates().values()].some(
+          (st) => (st as { user?: { name?: string } }).user?.name === '王五',
+        ),
+      ).toBe(true),
+    );
 
     // A hand-made viewer: an empty sync step 2 is fine, an update with content closes it.
     const ws = await socket('/p1', token);
