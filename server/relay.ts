@@ -89,8 +89,16 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const metrics = new RelayMetrics();
   const rooms = new RoomRegistry({ store, logger, metrics, limits });
   const now = options.now ?? Date.now;
-  const access =
-    options.authorize === undefined ? openAccess({ dataDir: options.dataDir, logger, now }) : null;
+  let access: ReturnType<typeof openAccess> | null = null;
+  try {
+    if (options.authorize === undefined)
+      access = openAccess({ dataDir: options.dataDir, logger, now });
+  } catch (error) {
+    // An unreadable secret or registry: close what is open, then say why.
+    await rooms.close();
+    await store.close();
+    throw error;
+  }
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
   // The invite API (/api/) first, then any routes given.
   const api =
