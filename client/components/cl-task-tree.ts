@@ -7,7 +7,8 @@ import { base } from '../styles.ts';
 import type { Peer, PlanSession } from '../plan-session.ts';
 import { NO_FILTER, visibleRows, type Filter, type Outline, type Row } from '../model/outline.ts';
 import { moveFor, type MoveTarget } from '../model/tree-moves.ts';
-import type { TaskAction } from './task-action.ts';
+import { TaskAction } from './task-action.ts';
+import { treeKeyAction } from '../model/tree-keys.ts';
 import { TreeDragController } from '../controllers/tree-drag.ts';
 import { ClTaskRow } from './cl-task-row.ts';
 
@@ -195,55 +196,17 @@ export class ClTaskTree extends LitElement {
     const id = row?.dataset['id'];
     if (!row || !id) return;
     const onRow = e.composedPath()[0] === row;
-    if (e.altKey && ['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight'].includes(e.key)) {
-      e.preventDefault();
-      const cmd = (
-        { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'outdent', ArrowRight: 'indent' } as const
-      )[e.key as 'ArrowUp'];
-      this._move(id, moveFor(this.outline, id, cmd), !onRow);
-      return;
-    }
-    if (!onRow) return;
-    const i = this._rows.findIndex((r) => r.entry.id === id);
-    const r = this._rows[i];
-    const go = (to: Row | undefined): void => {
-      if (to) this._focus = { id: to.entry.id, title: false };
-      this.requestUpdate();
-    };
-    switch (e.key) {
-      case 'ArrowDown':
-        go(this._rows[i + 1]);
-        break;
-      case 'ArrowUp':
-        go(this._rows[i - 1]);
-        break;
-      case 'Home':
-        go(this._rows[0]);
-        break;
-      case 'End':
-        go(this._rows[this._rows.length - 1]);
-        break;
-      case 'ArrowRight':
-        if (r && r.entry.childCount > 0 && !r.expanded) this._setCollapsed(id, false);
-        else go(this._rows[i + 1]?.entry.parent === id ? this._rows[i + 1] : undefined);
-        break;
-      case 'ArrowLeft':
-        if (r && r.entry.childCount > 0 && r.expanded) this._setCollapsed(id, true);
-        else go(this._rows.find((x) => x.entry.id === r?.entry.parent));
-        break;
-      case 'Enter':
-        row.focusTitle();
-        break;
-      case ' ':
-        row.renderRoot.querySelector<HTMLInputElement>('input[type=checkbox]')?.click();
-        break;
-      case 'Delete':
-        this._onAction({ kind: 'delete', taskId: id } as TaskAction);
-        break;
-      default:
-        return;
-    }
+    const action = treeKeyAction(e.key, e.altKey, onRow, this._rows, id);
+    if (!action) return;
     e.preventDefault();
+    if (action.kind === 'move') this._move(id, moveFor(this.outline, id, action.command), !onRow);
+    else if (action.kind === 'focus') this._focus = { id: action.id, title: false };
+    else if (action.kind === 'expand') this._setCollapsed(id, !action.expanded);
+    else if (action.kind === 'edit-title') row.focusTitle();
+    else if (action.kind === 'tick')
+      row.renderRoot.querySelector<HTMLInputElement>('input[type=checkbox]')?.click();
+    else this._onAction(new TaskAction('delete', id));
+    this.requestUpdate();
   };
 }
 
