@@ -13,6 +13,8 @@ import { TreeDragController } from '../controllers/tree-drag.ts';
 import { ClTaskRow } from './cl-task-row.ts';
 
 const NONE: readonly Peer[] = [];
+const FIRST_SLICE = 120;
+const NEXT_SLICE = 400;
 
 /** Today as `YYYY-MM-DD` in local time (deadlines are local calendar dates). */
 function localToday(): string {
@@ -59,6 +61,12 @@ export class ClTaskTree extends LitElement {
   @state() private _collapsed: ReadonlySet<string> = new Set();
   @state() private _current: string | null = null;
   private _rows: Row[] = [];
+  private _slice = 0;
+  /**
+   * Rows rendered so far. A big plan renders its first screens at once and the rest in
+   * slices, one per frame, so the checklist shows quickly and the page stays responsive.
+   */
+  @state() private _limit = FIRST_SLICE;
   private _today = localToday();
   /** After the next render: focus this row (and its title field). */
   private _focus: { id: string; title: boolean } | null = null;
@@ -89,6 +97,11 @@ export class ClTaskTree extends LitElement {
   }
 
   protected override async updated(): Promise<void> {
+    if (this._limit < this._rows.length && this._slice === 0)
+      this._slice = requestAnimationFrame(() => {
+        this._slice = 0;
+        this._limit += NEXT_SLICE;
+      });
     const f = this._focus;
     if (!f) return;
     // Match by property: a row just created has not rendered its data-id yet.
@@ -113,7 +126,7 @@ export class ClTaskTree extends LitElement {
         ${this._drag.bind()}
       >
         ${repeat(
-          this._rows,
+          this._rows.length > this._limit ? this._rows.slice(0, this._limit) : this._rows,
           (r) => r.entry.id,
           (r) =>
             html`<cl-task-row
