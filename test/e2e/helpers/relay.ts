@@ -68,10 +68,10 @@ async function spawnRelay(
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const actual = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`relay did not start:\n${out}\n${err}`)),
-      20_000,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`relay did not start:\n${out}\n${err}`));
+    }, 20_000);
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
@@ -113,8 +113,15 @@ export async function startRelay(
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'qingdan-e2e-'));
   // Pages may also come through the tests' loopback proxies (other ports of 127.0.0.1).
   const args = ['--allow-origin', 'http://127.0.0.1:*', ...(opts.args ?? [])];
-  const first = await spawnRelay(0, dataDir, args);
-  let { child, port } = first;
+  let child: ChildProcess;
+  let port: number;
+  let firstToken: string | null;
+  try {
+    ({ child, port, firstToken } = await spawnRelay(0, dataDir, args));
+  } catch (e) {
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
   const mint = (plan: string, role: Role, name: string, days = 1) => {
     const registry = TokenRegistry.open(dataDir);
     try {
@@ -123,7 +130,7 @@ export async function startRelay(
       registry.close();
     }
   };
-  const adminToken = first.firstToken ?? mint('*', 'admin', 'e2e').token;
+  const adminToken = firstToken ?? mint('*', 'admin', 'e2e').token;
   adminTokens.set(`http://127.0.0.1:${port}`, adminToken);
   return {
     adminToken,
