@@ -12,6 +12,7 @@ import { runAuthCommand } from './auth-command.ts';
 import { createLogger, LOG_LEVELS } from './log.ts';
 import { DEFAULT_LIMITS } from './rooms.ts';
 import { startRelay } from './relay.ts';
+import { runImportCommand } from './import-command.ts';
 
 const SERVE_USAGE = `usage: qingdan serve [options]
   --host HOST                  interface to listen on (default 127.0.0.1)
@@ -36,6 +37,7 @@ const SERVE_USAGE = `usage: qingdan serve [options]
 const USAGE = `usage: qingdan <verb> [options]
 verbs:
   serve     run the relay (qingdan serve --help)
+  import    read a policy document into an outline or a new plan (qingdan import --help)
   invite    print an invite link: --plan ID --role admin|editor|viewer --name NAME [--days N]
   revoke    revoke an invite: qingdan revoke TOKEN-ID [--data DIR]
   tokens    list invites: qingdan tokens [--plan ID] [--data DIR] [--json]
@@ -165,6 +167,7 @@ const authVerb =
 
 const VERBS: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
   serve,
+  import: (args) => runImportCommand(args, { stdout: process.stdout, stderr: process.stderr }),
   invite: authVerb('invite'),
   revoke: authVerb('revoke'),
   tokens: authVerb('tokens'),
