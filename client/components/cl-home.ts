@@ -8,6 +8,7 @@ import { listDevicePlans, rememberPlan, type DevicePlan } from '../storage/devic
 import { saveDocState } from '../storage/doc-persistence.ts';
 import { fetchRelayPlans, type RelayPlan } from '../sync/relay-plans.ts';
 import { navigate, newPlanId, planPath } from '../router.ts';
+import './cl-import-dialog.ts';
 
 /**
  * Home: the plans on this device and on the relay, and creating a plan. The toolbar
@@ -78,6 +79,7 @@ export class ClHome extends LitElement {
 
   @state() private _device: DevicePlan[] = [];
   @state() private _relay: RelayPlan[] | null = [];
+  @state() private _importing = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -112,7 +114,15 @@ export class ClHome extends LitElement {
             .value=${String(new Date().getFullYear())}
         /></label>
         <button class="primary" type="submit">${msg('新建', { id: 'home.create-button' })}</button>
+        <button type="button" class="import" @click=${() => (this._importing = true)}>
+          ${msg('导入', { id: 'home.import' })}
+        </button>
       </form>
+      ${
+        this._importing
+          ? html`<cl-import-dialog @import-close=${this._importClosed}></cl-import-dialog>`
+          : nothing
+      }
       <h2>${msg('本设备上的清单', { id: 'home.device' })}</h2>
       ${
         this._device.length === 0
@@ -147,6 +157,12 @@ export class ClHome extends LitElement {
       }
     `;
   }
+
+  private readonly _importClosed = async (): Promise<void> => {
+    this._importing = false;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('button.import')?.focus();
+  };
 
   private async _create(e: SubmitEvent): Promise<void> {
     e.preventDefault();

@@ -1,0 +1,252 @@
+import { LitElement, html, nothing } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import { localized, msg } from '@lit/localize';
+import {
+  countOutline,
+  formatOutlineCounts,
+  isImportError,
+  tryImportPolicyText,
+  type Outline,
+} from '../../shared/index.ts';
+import { base } from '../styles.ts';
+import { getLocale } from '../i18n.ts';
+import { navigate, planPath } from '../router.ts';
+import { loadProfile } from '../storage/device.ts';
+import { storageProblem } from '../storage/errors.ts';
+import { POLICY_FILE_ACCEPT, readPolicyFile } from '../import/read-file.ts';
+import { importerMessageIn } from '../import/messages.ts';
+import { createImportedPlan } from '../import/create-plan.ts';
+import type { OutlineChange } from './cl-import-preview.ts';
+import { importDialogStyles } from './cl-import-dialog.styles.ts';
+import './cl-import-preview.ts';
+
+/**
+ * 导入: a modal dialog that turns a policy document — a chosen or dropped .txt/.docx, or
+ * pasted text — into a NEW plan. Steps: read it (the importer's message on bad input, and
+ * nothing is created), preview and fix the outline, confirm the importer's warnings if it
+ * has any, then 创建清单 stores the plan on this device and opens it.
+ * @fires import-close - when the dialog closes without creating a plan
+ */
+@localized()
+@customElement('cl-import-dialog')
+export class ClImportDialog extends LitElement {
+  static override styles = [base, importDialogStyles];
+
+  @state() private _outline: Outline | null = null;
+  @state() private _title = '';
+  @state() private _error = '';
+  @state() private _confirmed = false;
+  @state() private _busy = false;
+  @state() private _dragging = false;
+  @query('dialog') private _dialog!: HTMLDialogElement;
+
+  override firstUpdated(): void {
+    this._dialog.showModal();
+  }
+
+  override render() {
+    return html`<dialog aria-labelledby="t" aria-describedby="d" @close=${this._onClose}>
+      <h2 id="t">${msg('导入清单', { id: 'import.title' })}</h2>
+      ${this._outline === null ? this._input() : this._preview(this._outline)}
+    </dialog>`;
+  }
+
+  private _input() {
+    return html`
+      <p id="d" class="intro">
+        ${msg('从实施意见、工作要点、工作方案等文件新建一份清单。导入总是新建清单，不会改动已有清单。', { id: 'import.intro' })}
+      </p>
+      <div
+        class="drop ${this._dragging ? 'over' : ''}"
+        @dragover=${this._onDragOver}
+        @dragleave=${() => (this._dragging = false)}
+        @drop=${this._onDrop}
+      >
+        <label>
+          ${msg('选择文件（.txt 或 .docx）', { id: 'import.file' })}
+          <input
+            type="file"
+            accept=${POLICY_FILE_ACCEPT}
+            ?disabled=${this._busy}
+            @change=${this._onFile}
+          />
+        </label>
+        <span class="hint">${msg('也可以把文件拖到这里。', { id: 'import.drop-hint' })}</span>
+      </div>
+      <form @submit=${this._onPaste}>
+        <label class="paste"
+          >${msg('或粘贴文件的文字', { id: 'import.paste' })}
+          <textarea name="text" rows="7" ?disabled=${this._busy}></textarea>
+        </label>
+        ${this._alert()}
+        <div class="end">
+          <button type="button" @click=${this._cancel}>
+            ${msg('取消', { id: 'import.cancel' })}
+          </button>
+          <button class="primary" type="submit" ?disabled=${this._busy}>
+            ${msg('预览', { id: 'import.read' })}
+          </button>
+        </div>
+      </form>
+    `;
+  }
+
+  private _preview(outline: Outline) {
+    const counts = countOutline(outline);
+    const warned = outline.warnings.length > 0;
+    const blocked = this._busy || counts.tasks === 0 || (warned && !this._confirmed);
+    const locale = getLocale();
+    return html`
+      <p id="d" class="counts" role="status">
+        ${formatOutlineCounts(counts, locale === 'en' ? 'en' : 'zh')}
+      </p>
+      <label class="title"
+        >${msg('清单标题', { id: 'import.plan-title' })}
+        <input
+          .value=${this._title}
+          @input=${(e: Event) => (this._title = (e.target as HTMLInputElement).value)}
+      /></label>
+      ${
+        warned
+          ? html`<div class="warn">
+              <p id="w">${msg('请先核对：', { id: 'import.check' })}</p>
+              <ul>
+                ${outline.warnings.map((w) => html`<li>${importerMessageIn(w, locale)}</li>`)}
+              </ul>
+              <label class="confirm"
+                ><input
+                  type="checkbox"
+                  .checked=${this._confirmed}
+                  @change=${(e: Event) => (this._confirmed = (e.target as HTMLInputElement).checked)}
+                />${msg('已核对，仍按此创建清单', { id: 'import.confirm' })}</label
+              >
+            </div>`
+          : nothing
+      }
+      <cl-import-preview .outline=${outline} @outline-change=${this._onChange}></cl-import-preview>
+      ${
+        counts.tasks === 0
+          ? html`<p class="hint">${msg('没有可创建的任务。', { id: 'import.no-tasks' })}</p>`
+          : nothing
+      }
+      ${this._alert()}
+      <div class="end">
+        <button type="button" @click=${this._back}>
+          ${msg('重新选择', { id: 'import.back' })}
+        </button>
+        <button type="button" @click=${this._cancel}>
+          ${msg('取消', { id: 'import.cancel' })}
+        </button>
+        <button class="primary" type="button" ?disabled=${blocked} @click=${this._create}>
+          ${msg('创建清单', { id: 'import.create' })}
+        </button>
+      </div>
+    `;
+  }
+
+  private _alert() {
+    return html`<p class="error" role="alert">${this._error}</p>`;
+  }
+
+  /** Shows the outline of `text`, or the importer's message. */
+  private _read(text: string): void {
+    const result = tryImportPolicyText(text);
+    if (!result.ok) {
+      this._error = importerMessageIn(result.error.message, getLocale());
+      return;
+    }
+    this._error = '';
+    this._confirmed = false;
+    this._title = result.outline.title ?? '';
+    this._outline = result.outline;
+  }
+
+  private readonly _onPaste = (e: SubmitEvent): void => {
+    e.preventDefault();
+    this._read(String(new FormData(e.target as HTMLFormElement).get('text') ?? ''));
+  };
+
+  private readonly _onFile = (e: Event): void => {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (file !== undefined) void this._readFile(file);
+  };
+
+  private readonly _onDragOver = (e: DragEvent): void => {
+    e.preventDefault();
+    this._dragging = true;
+  };
+
+  private readonly _onDrop = (e: DragEvent): void => {
+    e.preventDefault();
+    this._dragging = false;
+    const file = e.dataTransfer?.files[0];
+    if (file !== undefined) void this._readFile(file);
+  };
+
+  private async _readFile(file: File): Promise<void> {
+    this._busy = true;
+    this._error = '';
+    try {
+      const { text } = await readPolicyFile(file);
+      if (!this.isConnected) return;
+      this._read(text);
+    } catch (e) {
+      if (!isImportError(e)) throw e;
+      this._error = importerMessageIn(e.message, getLocale());
+    } finally {
+      this._busy = false;
+    }
+  }
+
+  private readonly _onChange = (e: OutlineChange): void => {
+    this._outline = e.outline;
+  };
+
+  private readonly _back = (): void => {
+    this._outline = null;
+    this._error = '';
+  };
+
+  private readonly _create = async (): Promise<void> => {
+    const outline = this._outline;
+    if (outline === null || (outline.warnings.length > 0 && !this._confirmed)) return;
+    this._busy = true;
+    this._error = '';
+    try {
+      const profile = await loadProfile().catch(() => null);
+      const id = await createImportedPlan(outline, {
+        title: this._title,
+        ...(profile ? { actor: { name: profile.name, at: new Date().toISOString() } } : {}),
+      });
+      this._created = true;
+      this._dialog.close();
+      navigate(planPath(id));
+    } catch (e) {
+      if (!this.isConnected) return;
+      // createImportedPlan rejects with the importer's error, or with IndexedDB's.
+      this._error = isImportError(e)
+        ? importerMessageIn(e.message, getLocale())
+        : storageProblem(e) === 'quota'
+          ? msg('本设备存储空间已满，清单未创建。', { id: 'import.save-quota' })
+          : msg('无法在本设备上保存新清单，清单未创建。', { id: 'import.save-failed' });
+    } finally {
+      this._busy = false;
+    }
+  };
+
+  private _created = false;
+
+  private readonly _cancel = (): void => this._dialog.close();
+
+  private readonly _onClose = (): void => {
+    if (!this._created)
+      this.dispatchEvent(new Event('import-close', { bubbles: true, composed: true }));
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cl-import-dialog': ClImportDialog;
+  }
+}

@@ -1,0 +1,221 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { localized, msg, str } from '@lit/localize';
+import { outlineEntries, type Outline, type OutlineEntry } from '../../shared/index.ts';
+import { base } from '../styles.ts';
+import { applyPreviewEdit, type PreviewEdit } from '../import/preview-edits.ts';
+
+/** Fired when the user fixes the outline in the preview. */
+export class OutlineChange extends Event {
+  readonly outline: Outline;
+  constructor(outline: Outline) {
+    super('outline-change', { bubbles: true, composed: true });
+    this.outline = outline;
+  }
+}
+
+/**
+ * The import preview: the outline as an ARIA tree (number, title, and the responsibility
+ * annotations the importer found), and a toolbar that fixes a wrong split in the selected
+ * row — change its level, merge it into the one before, split its text, or drop it.
+ * Keyboard: ↑/↓/Home/End select, Alt+→/← change the level, Delete drops.
+ * @fires outline-change
+ */
+@localized()
+@customElement('cl-import-preview')
+export class ClImportPreview extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: grid;
+        gap: 8px;
+        min-height: 0;
+      }
+      [role='toolbar'] {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px;
+      }
+      [role='tree'] {
+        margin: 0;
+        padding: 4px 0;
+        list-style: none;
+        border: 1px solid var(--line);
+        border-radius: 4px;
+        background: #fff;
+        max-height: 44vh;
+        overflow: auto;
+      }
+      [role='treeitem'] {
+        padding: 3px 10px 3px calc(10px + (var(--depth) - 1) * 22px);
+        cursor: default;
+        border-left: 3px solid transparent;
+      }
+      [role='treeitem'][aria-selected='true'] {
+        background: var(--soft);
+        border-left-color: var(--accent);
+      }
+      .num {
+        color: var(--muted);
+        margin-right: 4px;
+      }
+      .sec {
+        font-weight: 600;
+      }
+      .task::before {
+        content: '☐';
+        color: var(--muted);
+        margin-right: 6px;
+      }
+      .meta {
+        display: block;
+        color: var(--muted);
+        font-size: 13px;
+      }
+      .split {
+        display: grid;
+        gap: 4px;
+        font-size: 13px;
+        color: var(--muted);
+      }
+      textarea {
+        min-height: 4.5em;
+        resize: vertical;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) outline!: Outline;
+  @state() private _selected = 0;
+  @query('textarea') private _body?: HTMLTextAreaElement;
+  private _entries: OutlineEntry[] = [];
+  private _focusRow = false;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('outline')) this._entries = outlineEntries(this.outline);
+    this._selected = Math.max(0, Math.min(this._selected, this._entries.length - 1));
+  }
+
+  protected override updated(): void {
+    if (!this._focusRow) return;
+    this._focusRow = false;
+    this.renderRoot.querySelector<HTMLElement>('[aria-selected="true"]')?.focus();
+  }
+
+  override render() {
+    const sel = this._entries[this._selected];
+    const can = (e: PreviewEdit) => applyPreviewEdit(this.outline, this._selected, e) !== null;
+    const btn = (label: string, e: PreviewEdit) =>
+      html`<button type="button" ?disabled=${!can(e)} @click=${() => this._edit(e, false)}>
+        ${label}
+      </button>`;
+    const name = sel ? `${sel.node.number} ${sel.node.title}`.trim() : '';
+    return html`
+      <div
+        role="toolbar"
+        aria-label=${msg(str`调整所选项：${name}`, { id: 'import.toolbar' })}
+        aria-controls="tree"
+      >
+        ${btn(msg('升一级', { id: 'import.outdent' }), { kind: 'outdent' })}
+        ${btn(msg('降一级', { id: 'import.indent' }), { kind: 'indent' })}
+        ${btn(msg('并入上一项', { id: 'import.merge' }), { kind: 'merge' })}
+        ${btn(msg('删除此项', { id: 'import.drop' }), { kind: 'drop' })}
+      </div>
+      <ul
+        id="tree"
+        role="tree"
+        aria-label=${msg('导入预览', { id: 'import.tree' })}
+        @keydown=${this._onKey}
+      >
+        ${this._entries.map((e, i) => this._row(e, i))}
+      </ul>
+      ${sel && sel.node.body !== '' ? this._splitter(sel) : nothing}
+    `;
+  }
+
+  private _row(e: OutlineEntry, i: number) {
+    const n = e.node;
+    const meta = [
+      n.lead !== undefined ? msg(str`牵头：${n.lead}`, { id: 'import.lead' }) : '',
+      n.owners !== undefined && n.owners.length > 0
+        ? msg(str`责任单位：${n.owners.join('、')}`, { id: 'import.owners' })
+        : '',
+      n.deadline !== undefined ? msg(str`时限：${n.deadline}`, { id: 'import.deadline' }) : '',
+    ].filter((s) => s !== '');
+    const selected = i === this._selected;
+    return html`<li
+      role="treeitem"
+      aria-level=${e.depth}
+      aria-expanded=${n.children.length > 0 ? 'true' : nothing}
+      aria-selected=${selected ? 'true' : 'false'}
+      aria-label=${[`${n.number} ${n.title}`.trim(), ...meta].join('，')}
+      tabindex=${selected ? 0 : -1}
+      style="--depth: ${e.depth}"
+      @click=${() => (this._selected = i)}
+    >
+      <span class=${e.isTask ? 'task' : e.depth === 1 ? 'sec' : ''}
+        ><span class="num">${n.number}</span>${n.title}</span
+      >
+      ${meta.length > 0 ? html`<span class="meta">${meta.join(' · ')}</span>` : nothing}
+    </li>`;
+  }
+
+  private _splitter(sel: OutlineEntry) {
+    return html`<div class="split">
+      <label for="body"
+        >${msg('正文：把光标放在新一项开始的位置，再按“在光标处拆分”。', {
+          id: 'import.split-hint',
+        })}</label
+      >
+      <textarea id="body" readonly .value=${sel.node.body}></textarea>
+      <div>
+        <button type="button" @click=${this._split}>
+          ${msg('在光标处拆分', { id: 'import.split' })}
+        </button>
+      </div>
+    </div>`;
+  }
+
+  private readonly _split = (): void => {
+    const offset = this._body?.selectionStart ?? 0;
+    this._edit({ kind: 'split', offset }, false);
+  };
+
+  private _edit(e: PreviewEdit, fromTree: boolean): void {
+    const result = applyPreviewEdit(this.outline, this._selected, e);
+    if (result === null) return;
+    this._selected = result.selected;
+    // A toolbar button may turn disabled by its own edit: then the row keeps the focus.
+    this._focusRow = fromTree || e.kind === 'drop' || e.kind === 'merge';
+    this.dispatchEvent(new OutlineChange(result.outline));
+  }
+
+  private readonly _onKey = (e: KeyboardEvent): void => {
+    const last = this._entries.length - 1;
+    const move = (i: number): void => {
+      e.preventDefault();
+      this._selected = Math.max(0, Math.min(i, last));
+      this._focusRow = true;
+    };
+    if (e.altKey && e.key === 'ArrowRight') {
+      e.preventDefault();
+      this._edit({ kind: 'indent' }, true);
+    } else if (e.altKey && e.key === 'ArrowLeft') {
+      e.preventDefault();
+      this._edit({ kind: 'outdent' }, true);
+    } else if (e.key === 'Delete') {
+      e.preventDefault();
+      this._edit({ kind: 'drop' }, true);
+    } else if (e.key === 'ArrowDown') move(this._selected + 1);
+    else if (e.key === 'ArrowUp') move(this._selected - 1);
+    else if (e.key === 'Home') move(0);
+    else if (e.key === 'End') move(last);
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cl-import-preview': ClImportPreview;
+  }
+}
