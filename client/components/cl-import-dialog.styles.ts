@@ -22,27 +22,9 @@ export const importDialogStyles = css`
     color: var(--muted);
     font-size: 14px;
   }
-  .drop {
-    display: grid;
-    gap: 6px;
-    padding: 16px;
-    margin: 12px 0;
-    border: 1px dashed #9aa1a9;
-    border-radius: 6px;
-    background: var(--soft);
-  }
-  .drop.over {
-    border-color: var(--accent);
-    background: #fbf1f1;
-  }
   label {
     display: grid;
     gap: 4px;
-  }
-  .paste textarea {
-    width: 100%;
-    box-sizing: border-box;
-    resize: vertical;
   }
   .counts {
     margin: 0 0 8px;
@@ -82,6 +64,11 @@ export const importDialogStyles = css`
   }
   .error:empty {
     display: none;
+  }
+  button.primary:disabled {
+    background: #d6a3a3;
+    border-color: #d6a3a3;
+    color: #fff;
   }
   .end {
     display: flex;

@@ -1,11 +1,10 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
 import {
   countOutline,
   formatOutlineCounts,
   isImportError,
-  tryImportPolicyText,
   type Outline,
 } from '../../shared/index.ts';
 import { base } from '../styles.ts';
@@ -13,12 +12,13 @@ import { getLocale } from '../i18n.ts';
 import { navigate, planPath } from '../router.ts';
 import { loadProfile } from '../storage/device.ts';
 import { storageProblem } from '../storage/errors.ts';
-import { POLICY_FILE_ACCEPT, readPolicyFile } from '../import/read-file.ts';
 import { importerMessageIn } from '../import/messages.ts';
 import { createImportedPlan } from '../import/create-plan.ts';
-import type { OutlineChange } from './cl-import-preview.ts';
+import type { ClImportPreview, OutlineChange } from './cl-import-preview.ts';
+import type { ClImportSource, OutlineRead } from './cl-import-source.ts';
 import { importDialogStyles } from './cl-import-dialog.styles.ts';
 import './cl-import-preview.ts';
+import './cl-import-source.ts';
 
 /**
  * 导入: a modal dialog that turns a policy document — a chosen or dropped .txt/.docx, or
@@ -44,8 +44,32 @@ export class ClImportDialog extends LitElement {
     this._dialog.showModal();
   }
 
+  protected override async updated(changed: PropertyValues<this>): Promise<void> {
+    if (!changed.has('_outline' as keyof ClImportDialog)) return;
+    const before = changed.get('_outline' as keyof ClImportDialog);
+    // The control that had the focus is gone with the step: move it into the new step.
+    if (this._outline !== null && before === null) {
+      const preview = this.renderRoot.querySelector<ClImportPreview>('cl-import-preview');
+      await preview?.updateComplete;
+      preview?.focusSelected();
+    } else if (this._outline === null && before !== undefined) {
+      const source = this.renderRoot.querySelector<ClImportSource>('cl-import-source');
+      await source?.updateComplete;
+      source?.focus();
+    }
+  }
+
   override render() {
-    return html`<dialog aria-labelledby="t" aria-describedby="d" @close=${this._onClose}>
+    // Drops are taken anywhere on the dialog: a file dropped beside the zone would
+    // otherwise make the browser leave the app to show it.
+    return html`<dialog
+      aria-labelledby="t"
+      aria-describedby="d"
+      @close=${this._onClose}
+      @dragover=${this._onDragOver}
+      @dragleave=${() => (this._dragging = false)}
+      @drop=${this._onDrop}
+    >
       <h2 id="t">${msg('导入清单', { id: 'import.title' })}</h2>
       ${this._outline === null ? this._input() : this._preview(this._outline)}
     </dialog>`;
@@ -56,38 +80,15 @@ export class ClImportDialog extends LitElement {
       <p id="d" class="intro">
         ${msg('从实施意见、工作要点、工作方案等文件新建一份清单。导入总是新建清单，不会改动已有清单。', { id: 'import.intro' })}
       </p>
-      <div
-        class="drop ${this._dragging ? 'over' : ''}"
-        @dragover=${this._onDragOver}
-        @dragleave=${() => (this._dragging = false)}
-        @drop=${this._onDrop}
-      >
-        <label>
-          ${msg('选择文件（.txt 或 .docx）', { id: 'import.file' })}
-          <input
-            type="file"
-            accept=${POLICY_FILE_ACCEPT}
-            ?disabled=${this._busy}
-            @change=${this._onFile}
-          />
-        </label>
-        <span class="hint">${msg('也可以把文件拖到这里。', { id: 'import.drop-hint' })}</span>
+      <cl-import-source
+        ?dragging=${this._dragging}
+        @outline-read=${this._onRead}
+      ></cl-import-source>
+      <div class="end">
+        <button type="button" @click=${this._cancel}>
+          ${msg('取消', { id: 'import.cancel' })}
+        </button>
       </div>
-      <form @submit=${this._onPaste}>
-        <label class="paste"
-          >${msg('或粘贴文件的文字', { id: 'import.paste' })}
-          <textarea name="text" rows="7" ?disabled=${this._busy}></textarea>
-        </label>
-        ${this._alert()}
-        <div class="end">
-          <button type="button" @click=${this._cancel}>
-            ${msg('取消', { id: 'import.cancel' })}
-          </button>
-          <button class="primary" type="submit" ?disabled=${this._busy}>
-            ${msg('预览', { id: 'import.read' })}
-          </button>
-        </div>
-      </form>
     `;
   }
 
@@ -137,7 +138,13 @@ export class ClImportDialog extends LitElement {
         <button type="button" @click=${this._cancel}>
           ${msg('取消', { id: 'import.cancel' })}
         </button>
-        <button class="primary" type="button" ?disabled=${blocked} @click=${this._create}>
+        <button
+          class="primary"
+          type="button"
+          aria-describedby=${warned && !this._confirmed ? 'w' : nothing}
+          ?disabled=${blocked}
+          @click=${this._create}
+        >
           ${msg('创建清单', { id: 'import.create' })}
         </button>
       </div>
@@ -148,56 +155,25 @@ export class ClImportDialog extends LitElement {
     return html`<p class="error" role="alert">${this._error}</p>`;
   }
 
-  /** Shows the outline of `text`, or the importer's message. */
-  private _read(text: string): void {
-    const result = tryImportPolicyText(text);
-    if (!result.ok) {
-      this._error = importerMessageIn(result.error.message, getLocale());
-      return;
-    }
+  private readonly _onRead = (e: OutlineRead): void => {
     this._error = '';
     this._confirmed = false;
-    this._title = result.outline.title ?? '';
-    this._outline = result.outline;
-  }
-
-  private readonly _onPaste = (e: SubmitEvent): void => {
-    e.preventDefault();
-    this._read(String(new FormData(e.target as HTMLFormElement).get('text') ?? ''));
-  };
-
-  private readonly _onFile = (e: Event): void => {
-    const input = e.target as HTMLInputElement;
-    const file = input.files?.[0];
-    if (file !== undefined) void this._readFile(file);
+    this._title = e.outline.title ?? '';
+    this._outline = e.outline;
   };
 
   private readonly _onDragOver = (e: DragEvent): void => {
     e.preventDefault();
-    this._dragging = true;
+    this._dragging = this._outline === null;
   };
 
   private readonly _onDrop = (e: DragEvent): void => {
     e.preventDefault();
     this._dragging = false;
     const file = e.dataTransfer?.files[0];
-    if (file !== undefined) void this._readFile(file);
+    const source = this.renderRoot.querySelector<ClImportSource>('cl-import-source');
+    if (file !== undefined && source !== null) void source.readFile(file);
   };
-
-  private async _readFile(file: File): Promise<void> {
-    this._busy = true;
-    this._error = '';
-    try {
-      const { text } = await readPolicyFile(file);
-      if (!this.isConnected) return;
-      this._read(text);
-    } catch (e) {
-      if (!isImportError(e)) throw e;
-      this._error = importerMessageIn(e.message, getLocale());
-    } finally {
-      this._busy = false;
-    }
-  }
 
   private readonly _onChange = (e: OutlineChange): void => {
     this._outline = e.outline;

@@ -97,10 +97,15 @@ export class ClImportPreview extends LitElement {
     this._selected = Math.max(0, Math.min(this._selected, this._entries.length - 1));
   }
 
+  /** Puts the focus on the selected row (the tree's one tab stop). */
+  focusSelected(): void {
+    this.renderRoot.querySelector<HTMLElement>('[aria-selected="true"]')?.focus();
+  }
+
   protected override updated(): void {
     if (!this._focusRow) return;
     this._focusRow = false;
-    this.renderRoot.querySelector<HTMLElement>('[aria-selected="true"]')?.focus();
+    this.focusSelected();
   }
 
   override render() {

@@ -132,4 +132,5 @@ export const templates = {
   'import.split-hint':
     'Text: put the cursor where the new row should start, then press “Split at cursor”.',
   'import.split': 'Split at cursor',
+  'import.reading': 'Reading the file…',
 };

@@ -10,6 +10,7 @@ import { keys } from 'idb-keyval';
 import { readPlan, type TaskNode } from '../../shared/index.ts';
 import { ClImportDialog } from '../../client/components/cl-import-dialog.ts';
 import { ClImportPreview } from '../../client/components/cl-import-preview.ts';
+import { ClImportSource } from '../../client/components/cl-import-source.ts';
 import { ClHome } from '../../client/components/cl-home.ts';
 import { loadDocState } from '../../client/storage/doc-persistence.ts';
 import { docsStore } from '../../client/storage/stores.ts';
@@ -48,15 +49,19 @@ async function settle(el: ClImportDialog): Promise<void> {
   if (p) await p.updateComplete;
 }
 
+const source = (el: ClImportDialog) => root(el).querySelector('cl-import-source')!.shadowRoot!;
+
 async function paste(el: ClImportDialog, text: string): Promise<void> {
-  root(el).querySelector('textarea')!.value = text;
-  root(el).querySelector('form')!.requestSubmit();
+  await root(el).querySelector('cl-import-source')!.updateComplete;
+  source(el).querySelector('textarea')!.value = text;
+  source(el).querySelector('form')!.requestSubmit();
   await settle(el);
+  await root(el).querySelector('cl-import-source')?.updateComplete;
 }
 
 const counts = (el: ClImportDialog) => root(el).querySelector('.counts')?.textContent?.trim();
 const alertText = (el: ClImportDialog) =>
-  root(el).querySelector('[role=alert]')?.textContent?.trim() ?? '';
+  source(el).querySelector('[role=alert]')?.textContent?.trim() ?? '';
 const rows = (el: ClImportDialog) => [
   ...preview(el)!.shadowRoot!.querySelectorAll<HTMLElement>('[role=treeitem]'),
 ];
@@ -203,6 +208,41 @@ describe('the import dialog', () => {
     expect(preview(el)).toBeNull();
     expect(root(el).querySelector('dialog')!.open).toBe(true);
     expect(await storedPlans()).toBe(before);
+  });
+
+  it('reads a chosen or dropped file, and refuses a .pdf with the importer message', async () => {
+    const el = await mount();
+    const reader = root(el).querySelector<ClImportSource>('cl-import-source')!;
+    await reader.updateComplete;
+    await reader.readFile(new File(['%PDF-1.7'], '意见.pdf', { type: 'application/pdf' }));
+    await settle(el);
+    expect(alertText(el)).toContain('只支持 .txt 和 .docx 文件');
+    expect(preview(el)).toBeNull();
+
+    const utf16 = new Uint8Array([
+      0xff,
+      0xfe,
+      ...new Uint8Array(new Uint16Array([...SEED].map((c) => c.charCodeAt(0))).buffer),
+    ]);
+    await reader.readFile(new File([utf16], '意见.txt', { type: 'text/plain' }));
+    await expect
+      .poll(async () => (await settle(el), counts(el)))
+      .toBe('3 个部分 · 6 项 · 13 项任务');
+  });
+
+  it('moves the focus into the preview tree, and back to the file input on 重新选择', async () => {
+    const el = await mount();
+    await paste(el, SEED);
+    await expect
+      .poll(() => preview(el)?.shadowRoot!.activeElement?.getAttribute('role'))
+      .toBe('treeitem');
+    buttonIn(root(el), '重新选择').click();
+    await settle(el);
+    await expect
+      .poll(() =>
+        root(el).querySelector('cl-import-source')?.shadowRoot!.activeElement?.getAttribute('type'),
+      )
+      .toBe('file');
   });
 
   it('needs an explicit confirmation for text that does not read like a work plan', async () => {
