@@ -122,7 +122,16 @@ export async function runImportCommand(
   }
 
   const dataDir = resolve(values.data ?? './data');
-  const store = openStore(dataDir);
+  let store: ReturnType<typeof openStore>;
+  try {
+    store = openStore(dataDir);
+  } catch (error) {
+    // A data dir that is a file, or one we may not write: say so, do not crash.
+    io.stderr.write(
+      `qingdan import: cannot open the store in ${dataDir}: ${(error as Error).message}\n`,
+    );
+    return EXIT_REFUSED;
+  }
   try {
     if (await store.hasPlan(planId)) {
       io.stderr.write(

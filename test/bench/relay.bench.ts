@@ -122,7 +122,15 @@ async function startOurs(): Promise<Target> {
   const script = bundleOurs();
   const relay = await spawnRelay(dir, ['--unload-grace-ms', '500'], {
     taskset: RELAY_CORE,
-    nodeArgs: ['--expose-gc', '--import', HEAP_PROBE],
+    nodeArgs: [
+      '--expose-gc',
+      '--import',
+      HEAP_PROBE,
+      // BENCH_PROFILE=DIR writes a CPU profile of our relay there (at its exit).
+      ...(process.env.BENCH_PROFILE === undefined
+        ? []
+        : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]),
+    ],
     ...(script === undefined ? {} : { script }),
   });
   return {

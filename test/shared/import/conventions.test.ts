@@ -415,6 +415,23 @@ describe('half-width punctuation and full-width digits', () => {
 });
 
 describe('traps', () => {
+  it('reads 2.1项目… as a decimal heading but 2.5万元 as a quantity', () => {
+    const o = importPolicyText(
+      '1 总体要求\n坚持问题导向，推动工作落实。\n2 重点工作\n2.1项目建设\n全年投资\n2.5万元用于设备更新。\n2.2人才培养\n组织业务培训。',
+    );
+    expect(shape(o.nodes)).toEqual([
+      ['1', '总体要求'],
+      [
+        '2',
+        '重点工作',
+        [
+          ['2.1', '项目建设'],
+          ['2.2', '人才培养'],
+        ],
+      ],
+    ]);
+  });
+
   it('does not take 1.5亿元 or 一、二季度 at the start of a line for headings', () => {
     const o = importPolicyText(
       [
@@ -430,6 +447,24 @@ describe('traps', () => {
       ['二、', '加快项目建设'],
     ]);
     expect(at(o.nodes, 1).body).toBe('一、二季度完成前期工作，三季度开工建设。');
+  });
+
+  it('does not take labels named in a sentence (（一）至（三）项) for headings', () => {
+    const o = importPolicyText(
+      '一、加强学习\n组织学习。（一）至（三）项由办公室负责落实。\n二、项目建设\n1.项目管理。落实项目责任制。\n2.项目验收。按期组织验收。',
+    );
+    expect(shape(o.nodes)).toEqual([
+      ['一、', '加强学习'],
+      [
+        '二、',
+        '项目建设',
+        [
+          ['1.', '项目管理'],
+          ['2.', '项目验收'],
+        ],
+      ],
+    ]);
+    expect(at(o.nodes, 0).body).toBe('组织学习。（一）至（三）项由办公室负责落实。');
   });
 
   it('reads a heading and its text on the same line, and on separate lines, the same way', () => {
@@ -846,6 +881,14 @@ describe('more layouts', () => {
       ],
       ['二、', '强化监督'],
     ]);
+  });
+
+  it('joins the issuing office on its own line to the title below it, and drops the adoption note', () => {
+    const o = importPolicyText(
+      '中共某县某局党组\n\n关于2024年党风廉政建设的\n实施意见\n\n（2024年2月28日局党组会议审议通过）\n\n为推进全面从严治党，制定本意见。\n一、总体要求\n坚持问题导向，推动工作落实。\n二、主要任务\n（一）加强学习。每月组织学习。',
+    );
+    expect(o.title).toBe('中共某县某局党组关于2024年党风廉政建设的实施意见');
+    expect(o.preamble).toBe('为推进全面从严治党，制定本意见。');
   });
 
   it('reads a label alone on its line with the title on the next', () => {
