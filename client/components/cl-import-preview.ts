@@ -73,6 +73,11 @@ export class ClImportPreview extends LitElement {
         color: var(--muted);
         font-size: 13px;
       }
+      .keys {
+        margin: 0;
+        color: var(--muted);
+        font-size: 13px;
+      }
       .split {
         display: grid;
         gap: 4px;
@@ -131,10 +136,14 @@ export class ClImportPreview extends LitElement {
         id="tree"
         role="tree"
         aria-label=${msg('导入预览', { id: 'import.tree' })}
+        aria-describedby="keys"
         @keydown=${this._onKey}
       >
         ${this._entries.map((e, i) => this._row(e, i))}
       </ul>
+      <p id="keys" class="keys">
+        ${msg('↑/↓ 选择一项，Alt+←/→ 升降级，Delete 删除。', { id: 'import.keys' })}
+      </p>
       ${sel && sel.node.body !== '' ? this._splitter(sel) : nothing}
     `;
   }

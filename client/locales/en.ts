@@ -133,4 +133,5 @@ export const templates = {
     'Text: put the cursor where the new row should start, then press “Split at cursor”.',
   'import.split': 'Split at cursor',
   'import.reading': 'Reading the file…',
+  'import.keys': '↑/↓ select a row, Alt+←/→ change its level, Delete removes it.',
 };
