@@ -78,11 +78,18 @@ export class ClImportPreview extends LitElement {
         color: var(--muted);
         font-size: 13px;
       }
-      .split {
+      .selected {
         display: grid;
-        gap: 4px;
+        gap: 6px;
+      }
+      label {
+        display: grid;
+        gap: 2px;
         font-size: 13px;
         color: var(--muted);
+      }
+      input {
+        color: var(--ink);
       }
       textarea {
         min-height: 4.5em;
@@ -144,7 +151,7 @@ export class ClImportPreview extends LitElement {
       <p id="keys" class="keys">
         ${msg('↑/↓ 选择一项，Alt+←/→ 升降级，Delete 删除。', { id: 'import.keys' })}
       </p>
-      ${sel && sel.node.body !== '' ? this._splitter(sel) : nothing}
+      ${sel ? this._selectedRow(sel) : nothing}
     `;
   }
 
@@ -175,19 +182,31 @@ export class ClImportPreview extends LitElement {
     </li>`;
   }
 
-  private _splitter(sel: OutlineEntry) {
-    return html`<div class="split">
-      <label for="body"
-        >${msg('正文：把光标放在新一项开始的位置，再按“在光标处拆分”。', {
-          id: 'import.split-hint',
-        })}</label
-      >
-      <textarea id="body" readonly .value=${sel.node.body}></textarea>
-      <div>
-        <button type="button" @click=${this._split}>
-          ${msg('在光标处拆分', { id: 'import.split' })}
-        </button>
-      </div>
+  /** The selected row's title to correct, and its text to split. */
+  private _selectedRow(sel: OutlineEntry) {
+    return html`<div class="selected">
+      <label
+        >${msg('所选项的标题', { id: 'import.row-title' })}
+        <input
+          .value=${sel.node.title}
+          @change=${(e: Event) =>
+            this._edit({ kind: 'retitle', title: (e.target as HTMLInputElement).value }, false)}
+      /></label>
+      ${
+        sel.node.body === ''
+          ? nothing
+          : html`<label
+                >${msg('正文：把光标放在新一项开始的位置，再按“在光标处拆分”。', {
+                  id: 'import.split-hint',
+                })}
+                <textarea readonly .value=${sel.node.body}></textarea>
+              </label>
+              <div>
+                <button type="button" @click=${this._split}>
+                  ${msg('在光标处拆分', { id: 'import.split' })}
+                </button>
+              </div>`
+      }
     </div>`;
   }
 

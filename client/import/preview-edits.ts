@@ -4,6 +4,7 @@ import {
   mergeIntoPrevious,
   outlineEntries,
   splitNode,
+  updateNode,
   type Outline,
 } from '../../shared/index.ts';
 
@@ -13,7 +14,8 @@ export type PreviewEdit =
   | { readonly kind: 'outdent' }
   | { readonly kind: 'merge' }
   | { readonly kind: 'drop' }
-  | { readonly kind: 'split'; readonly offset: number };
+  | { readonly kind: 'split'; readonly offset: number }
+  | { readonly kind: 'retitle'; readonly title: string };
 
 /** An edited outline and the row to select in it (an index in reading order). */
 export interface PreviewEditResult {
@@ -24,7 +26,8 @@ export interface PreviewEditResult {
 /**
  * Applies one preview edit to the node at reading-order index `selected`, with the
  * importer's pure edit helpers. Returns null when the edit is not possible there (indenting
- * a first child, merging the very first node), so the UI can disable its button.
+ * a first child, merging the very first node; an empty or unchanged title), so the UI can
+ * disable its button.
  *
  * The selection is kept as a reading-order index because every edit but merge and drop
  * keeps the node where it was in reading order (a level change re-parents but does not
@@ -55,6 +58,12 @@ export function applyPreviewEdit(
     case 'split':
       next = splitNode(outline, path, edit.offset);
       break;
+    case 'retitle': {
+      const title = edit.title.trim();
+      if (title === '' || title === entry.node.title) return null;
+      next = updateNode(outline, path, { title });
+      break;
+    }
   }
   if (next === outline) return null;
   const rows = outlineEntries(next).length;

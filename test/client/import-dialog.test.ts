@@ -128,6 +128,15 @@ describe('the import dialog', () => {
     await edit(el, '删除此项');
     expect(counts(el)).toBe('3 个部分 · 5 项 · 12 项任务');
 
+    // Correct a title.
+    await select(el, '细化工作措施');
+    const title = preview(el)!.shadowRoot!.querySelector<HTMLInputElement>('.selected input')!;
+    expect(title.value).toBe('细化工作措施');
+    title.value = '细化工作措施和分工';
+    title.dispatchEvent(new Event('change'));
+    await settle(el);
+    expect(rows(el)[17]!.textContent).toContain('细化工作措施和分工');
+
     const before = await storedPlans();
     buttonIn(root(el), '创建清单').click();
     await expect.poll(() => location.pathname).toMatch(/^\/plan\/[0-9a-f]{20}$/);
@@ -140,7 +149,7 @@ describe('the import dialog', () => {
     expect(plan.year).toBe(2023);
     const all = titles(plan.tasks);
     expect(all).toContain('强化廉政教育');
-    expect(all).toContain('细化工作措施');
+    expect(all).toContain('细化工作措施和分工');
     expect(all).not.toContain('抓好督促检查');
     expect(all).toHaveLength(18);
     doc.destroy();

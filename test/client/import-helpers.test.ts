@@ -52,5 +52,9 @@ describe('applyPreviewEdit', () => {
     expect(applyPreviewEdit(outline, 3, { kind: 'indent' })).toBeNull();
     expect(applyPreviewEdit(outline, 1, { kind: 'split', offset: 1 })).toBeNull();
     expect(applyPreviewEdit(outline, 99, { kind: 'drop' })).toBeNull();
+    expect(applyPreviewEdit(outline, 3, { kind: 'retitle', title: ' 加强理论武装 ' })).toBeNull();
+    expect(applyPreviewEdit(outline, 3, { kind: 'retitle', title: '  ' })).toBeNull();
+    const retitled = applyPreviewEdit(outline, 3, { kind: 'retitle', title: '加强理论学习' });
+    expect(outlineEntries(retitled!.outline)[3]?.node.title).toBe('加强理论学习');
   });
 });

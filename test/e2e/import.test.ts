@@ -15,8 +15,18 @@ import {
   createFromImport,
   importCounts,
   openImportDialog,
+  dropFileForImport,
   pasteForImport,
 } from './helpers/import.ts';
+
+/** The role of the element that has the focus, looking through shadow roots. */
+function focusedRole(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    let el: Element | null = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    return el?.getAttribute('role') ?? null;
+  });
+}
 
 const SEED_FILE = join(ROOT, 'test/fixtures/import/2023-party-conduct-implementation-opinions.txt');
 const SEED = readFileSync(SEED_FILE, 'utf8');
@@ -95,9 +105,9 @@ describe('import in the app', () => {
     const dialog = await openImportDialog(page);
     await chooseFileForImport(dialog, SEED_FILE);
     await expect.poll(() => importCounts(dialog)).toBe('3 个部分 · 6 项 · 13 项任务');
-    // Keyboard only: select 强化廉政教育 in the preview, indent it, and outdent it again.
-    const preview = dialog.getByRole('tree', { name: '导入预览' });
-    await preview.getByRole('treeitem').first().focus();
+    // Keyboard only: the preview has the focus on its first row; select 强化廉政教育,
+    // indent it, and outdent it again.
+    await expect.poll(() => focusedRole(page)).toBe('treeitem');
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Alt+ArrowRight');
     await expect.poll(() => importCounts(dialog)).toBe('3 个部分 · 6 项 · 12 项任务');
@@ -130,15 +140,14 @@ describe('import in the app', () => {
     await expectSeedTasks(page);
   });
 
-  test('refuses a binary file with the importer message and creates nothing', async () => {
+  test('reads a dropped file, refusing a binary one; cancelling creates nothing', async () => {
     const page = await person('孙七');
     const dialog = await openImportDialog(page);
-    await chooseFileForImport(dialog, {
-      name: '图片.txt',
-      mimeType: 'text/plain',
-      buffer: Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 37) % 9)),
-    });
+    const binary = Array.from({ length: 512 }, (_, i) => (i * 37) % 9);
+    await dropFileForImport(dialog, '图片.txt', binary);
     await expect.poll(() => dialog.getByRole('alert').innerText()).toContain('这不是文本文件');
+    await dropFileForImport(dialog, '意见.txt', [...Buffer.from(SEED, 'utf8')]);
+    await expect.poll(() => importCounts(dialog)).toBe('3 个部分 · 6 项 · 13 项任务');
     await dialog.getByRole('button', { name: '取消', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => page.getByText('还没有清单。').count()).toBe(1);

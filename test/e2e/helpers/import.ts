@@ -24,6 +24,27 @@ export async function chooseFileForImport(dialog: Locator, file: ImportFile): Pr
   await dialog.getByLabel('选择文件（.txt 或 .docx）').setInputFiles(file);
 }
 
+/**
+ * Drops a file with these bytes on the open import dialog, as a person dragging it from the
+ * file manager does (Playwright cannot drag files from outside the page).
+ */
+export async function dropFileForImport(
+  dialog: Locator,
+  name: string,
+  bytes: readonly number[],
+): Promise<void> {
+  const dataTransfer = await dialog.page().evaluateHandle(
+    ([n, b]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(b)], n));
+      return dt;
+    },
+    [name, bytes] as const,
+  );
+  await dialog.locator('cl-import-source').dispatchEvent('dragover', { dataTransfer });
+  await dialog.locator('cl-import-source').dispatchEvent('drop', { dataTransfer });
+}
+
 /** The counts line of the import preview (“3 个部分 · 6 项 · 13 项任务”). */
 export function importCounts(dialog: Locator): Promise<string> {
   return dialog.getByRole('status').innerText();
