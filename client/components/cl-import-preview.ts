@@ -44,7 +44,7 @@ export class ClImportPreview extends LitElement {
         border: 1px solid var(--line);
         border-radius: 4px;
         background: #fff;
-        max-height: 44vh;
+        max-height: 32vh;
         overflow: auto;
       }
       [role='treeitem'] {
@@ -92,7 +92,7 @@ export class ClImportPreview extends LitElement {
         color: var(--ink);
       }
       textarea {
-        min-height: 4.5em;
+        height: 4.8em;
         resize: vertical;
       }
     `,

@@ -1,6 +1,13 @@
 import * as Y from 'yjs';
-import { outlineToPlan, readPlan, type Actor, type Outline } from '../../shared/index.ts';
-import { saveDocState } from '../storage/doc-persistence.ts';
+import {
+  ImportError,
+  importErrorMessage,
+  outlineToPlan,
+  readPlan,
+  type Actor,
+  type Outline,
+} from '../../shared/index.ts';
+import { loadDocState, saveDocState } from '../storage/doc-persistence.ts';
 import { rememberPlan } from '../storage/device.ts';
 import { newPlanId } from '../router.ts';
 
@@ -10,7 +17,7 @@ export interface ImportedPlanOptions {
   readonly title?: string;
   /** Recorded as who created the tasks. */
   readonly actor?: Actor;
-  /** The new plan's id (default: a fresh one). */
+  /** The new plan's id (default: a fresh one); refused when this device has that plan. */
   readonly id?: string;
 }
 
@@ -19,13 +26,17 @@ export interface ImportedPlanOptions {
  * 新建 does: a fresh Y.Doc under a fresh id, written to IndexedDB; the plan page then opens
  * it from there and syncs it to the relay. Import never touches a plan that exists, because
  * re-seeding a synced document doubles its content. Resolves with the plan id; rejects when
- * the device cannot store it (nothing is created then).
+ * the device cannot store it, or with ImportError('plan-not-empty') when it already holds a
+ * plan of that id (nothing is created then).
  */
 export async function createImportedPlan(
   outline: Outline,
   options: ImportedPlanOptions = {},
 ): Promise<string> {
   const id = options.id ?? newPlanId();
+  // saveDocState merges into what is stored: importing into a stored plan would add to it.
+  if ((await loadDocState(id)) !== null)
+    throw new ImportError('plan-not-empty', importErrorMessage('plan-not-empty'));
   const doc = new Y.Doc();
   let title: string;
   try {
