@@ -1,9 +1,10 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import { outlineEntries, type Outline, type OutlineEntry } from '../../shared/index.ts';
 import { base } from '../styles.ts';
 import { applyPreviewEdit, type PreviewEdit } from '../import/preview-edits.ts';
+import { importPreviewStyles } from './cl-import-preview.styles.ts';
 
 /** Fired when the user fixes the outline in the preview. */
 export class OutlineChange extends Event {
@@ -24,82 +25,11 @@ export class OutlineChange extends Event {
 @localized()
 @customElement('cl-import-preview')
 export class ClImportPreview extends LitElement {
-  static override styles = [
-    base,
-    css`
-      :host {
-        display: grid;
-        gap: 8px;
-        min-height: 0;
-      }
-      [role='toolbar'] {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 6px;
-      }
-      [role='tree'] {
-        margin: 0;
-        padding: 4px 0;
-        list-style: none;
-        border: 1px solid var(--line);
-        border-radius: 4px;
-        background: #fff;
-        max-height: 32vh;
-        overflow: auto;
-      }
-      [role='treeitem'] {
-        padding: 3px 10px 3px calc(10px + (var(--depth) - 1) * 22px);
-        cursor: default;
-        border-left: 3px solid transparent;
-      }
-      [role='treeitem'][aria-selected='true'] {
-        background: var(--soft);
-        border-left-color: var(--accent);
-      }
-      .num {
-        color: var(--muted);
-        margin-right: 4px;
-      }
-      .sec {
-        font-weight: 600;
-      }
-      .task::before {
-        content: '☐';
-        color: var(--muted);
-        margin-right: 6px;
-      }
-      .meta {
-        display: block;
-        color: var(--muted);
-        font-size: 13px;
-      }
-      .keys {
-        margin: 0;
-        color: var(--muted);
-        font-size: 13px;
-      }
-      .selected {
-        display: grid;
-        gap: 6px;
-      }
-      label {
-        display: grid;
-        gap: 2px;
-        font-size: 13px;
-        color: var(--muted);
-      }
-      input {
-        color: var(--ink);
-      }
-      textarea {
-        height: 4.8em;
-        resize: vertical;
-      }
-    `,
-  ];
+  static override styles = [base, importPreviewStyles];
 
   @property({ attribute: false }) outline!: Outline;
   @state() private _selected = 0;
+  @state() private _splitNote = '';
   @query('textarea') private _body?: HTMLTextAreaElement;
   private _entries: OutlineEntry[] = [];
   private _focusRow = false;
@@ -201,10 +131,11 @@ export class ClImportPreview extends LitElement {
                 })}
                 <textarea readonly .value=${sel.node.body}></textarea>
               </label>
-              <div>
+              <div class="split">
                 <button type="button" @click=${this._split}>
                   ${msg('在光标处拆分', { id: 'import.split' })}
                 </button>
+                <span role="status">${this._splitNote}</span>
               </div>`
       }
     </div>`;
@@ -212,16 +143,22 @@ export class ClImportPreview extends LitElement {
 
   private readonly _split = (): void => {
     const offset = this._body?.selectionStart ?? 0;
-    this._edit({ kind: 'split', offset }, false);
+    const done = this._edit({ kind: 'split', offset }, false);
+    this._splitNote = done
+      ? ''
+      : msg('请先把光标放在正文中新一项开始的位置。', { id: 'import.split-where' });
   };
 
-  private _edit(e: PreviewEdit, fromTree: boolean): void {
+  /** Applies an edit; false when it is not possible there. */
+  private _edit(e: PreviewEdit, fromTree: boolean): boolean {
     const result = applyPreviewEdit(this.outline, this._selected, e);
-    if (result === null) return;
+    if (result === null) return false;
+    this._splitNote = '';
     this._selected = result.selected;
     // A toolbar button may turn disabled by its own edit: then the row keeps the focus.
     this._focusRow = fromTree || e.kind === 'drop' || e.kind === 'merge';
     this.dispatchEvent(new OutlineChange(result.outline));
+    return true;
   }
 
   private readonly _onKey = (e: KeyboardEvent): void => {

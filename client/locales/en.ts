@@ -133,6 +133,7 @@ export const templates = {
     'Text: put the cursor where the new row should start, then press “Split at cursor”.',
   'import.split': 'Split at cursor',
   'import.reading': 'Reading the file…',
+  'import.split-where': 'First put the cursor in the text where the new row starts.',
   'import.row-title': 'Title of the selected row',
   'import.keys': '↑/↓ select a row, Alt+←/→ change its level, Delete removes it.',
 };

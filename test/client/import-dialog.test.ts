@@ -116,6 +116,12 @@ describe('the import dialog', () => {
     expect(counts(el)).toBe('3 个部分 · 6 项 · 12 项任务');
     expect(rows(el)[3]!.getAttribute('aria-selected')).toBe('true');
     const body = preview(el)!.shadowRoot!.querySelector('textarea')!;
+    body.setSelectionRange(0, 0);
+    await edit(el, '在光标处拆分');
+    expect(preview(el)!.shadowRoot!.querySelector('.split [role=status]')?.textContent).toContain(
+      '请先把光标放在',
+    );
+    expect(counts(el)).toBe('3 个部分 · 6 项 · 12 项任务');
     const at = body.value.indexOf('二是强化廉政教育');
     expect(at).toBeGreaterThan(0);
     body.setSelectionRange(at, at);
