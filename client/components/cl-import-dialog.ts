@@ -40,8 +40,12 @@ export class ClImportDialog extends LitElement {
   @state() private _dragging = false;
   @query('dialog') private _dialog!: HTMLDialogElement;
 
-  override firstUpdated(): void {
+  override async firstUpdated(): Promise<void> {
     this._dialog.showModal();
+    // showModal focuses the first focusable element, but not inside a child's shadow root.
+    const source = this.renderRoot.querySelector<ClImportSource>('cl-import-source');
+    await source?.updateComplete;
+    source?.focus();
   }
 
   protected override async updated(changed: PropertyValues<this>): Promise<void> {

@@ -19,14 +19,16 @@ import {
   pasteForImport,
 } from './helpers/import.ts';
 
-/** The role of the element that has the focus, looking through shadow roots. */
-function focusedRole(page: Page): Promise<string | null> {
-  return page.evaluate(() => {
+/** An attribute of the element that has the focus, looking through shadow roots. */
+function focusedAttribute(page: Page, name: string): Promise<string | null> {
+  return page.evaluate((n) => {
     let el: Element | null = document.activeElement;
     while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    return el?.getAttribute('role') ?? null;
-  });
+    return el?.getAttribute(n) ?? null;
+  }, name);
 }
+const focusedRole = (page: Page) => focusedAttribute(page, 'role');
+const focusedType = (page: Page) => focusedAttribute(page, 'type');
 
 const SEED_FILE = join(ROOT, 'test/fixtures/import/2023-party-conduct-implementation-opinions.txt');
 const SEED = readFileSync(SEED_FILE, 'utf8');
@@ -103,6 +105,7 @@ describe('import in the app', () => {
   test('imports the seed chosen as a .txt file, fixing a split before creating', async () => {
     const page = await person('王五');
     const dialog = await openImportDialog(page);
+    await expect.poll(() => focusedType(page)).toBe('file');
     await chooseFileForImport(dialog, SEED_FILE);
     await expect.poll(() => importCounts(dialog)).toBe('3 个部分 · 6 项 · 13 项任务');
     // Keyboard only: the preview has the focus on its first row; select 强化廉政教育,
