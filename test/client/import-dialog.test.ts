@@ -13,6 +13,7 @@ import { ClImportPreview } from '../../client/components/cl-import-preview.ts';
 import { ClImportSource } from '../../client/components/cl-import-source.ts';
 import { ClHome } from '../../client/components/cl-home.ts';
 import { loadDocState } from '../../client/storage/doc-persistence.ts';
+import { setLocale } from '../../client/i18n.ts';
 import { docsStore } from '../../client/storage/stores.ts';
 
 // happy-dom replaces the global URL, so the fixtures are found by path.
@@ -315,5 +316,22 @@ describe('导入 on the home page', () => {
     buttonIn(dialog.shadowRoot!, '取消').click();
     await expect.poll(() => home.shadowRoot!.querySelector('cl-import-dialog')).toBeNull();
     await expect.poll(() => home.shadowRoot!.activeElement).toBe(button);
+  });
+});
+
+describe('the import dialog in English', () => {
+  it('says the counts and the importer messages in English', async () => {
+    await setLocale('en');
+    onTestFinished(() => setLocale('zh-CN'));
+    const el = await mount();
+    expect(root(el).querySelector('h2')?.textContent).toBe('Import a plan');
+    await paste(el, '今天开会，大家讨论了很多事情。');
+    expect(alertText(el)).toMatch(/^No outline found/);
+    await paste(el, SEED);
+    expect(counts(el)).toBe('3 sections · 6 items · 13 tasks');
+    buttonIn(root(el), 'Choose again').click();
+    await settle(el);
+    await paste(el, RECIPE);
+    expect(root(el).querySelector('.warn li')?.textContent).toMatch(/^This text does not read/);
   });
 });
