@@ -27,7 +27,7 @@ export interface ImportCommandIo {
 /** The usage text of `qingdan import`. */
 export const IMPORT_USAGE = `usage: qingdan import FILE --json
        qingdan import FILE --plan ID [--data DIR] [--force]
-  FILE          a .txt (UTF-8, UTF-16 with BOM, GBK/GB18030) or .docx policy document
+  FILE          a .txt (UTF-8, UTF-16, GBK/GB18030) or .docx policy document
   --json        print the outline as JSON (UTF-8) on stdout
   --plan ID     create plan ID in the relay's store; refuses an ID that exists
   --data DIR    data dir of the store (default ./data; created when missing)

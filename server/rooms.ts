@@ -183,6 +183,7 @@ export class Connection {
   private _awarenessTokens: number;
   private _lastRefill = performance.now();
   private _queued: Uint8Array[] = [];
+  private _queuedBytes = 0;
   private readonly _socket: Socket;
   private readonly _registry: RoomRegistry;
   /** The room of the connection's plan. */
@@ -224,7 +225,14 @@ export class Connection {
     }
     this._tokens -= 1;
     if (!this.room.ready) {
-      // The plan is still loading; the token bucket above bounds this queue.
+      // The plan is still loading: hold what the client sent, within bounds (the token bucket
+      // bounds the count, this the bytes).
+      this._queuedBytes += data.byteLength;
+      if (this._queuedBytes > 2 * limits.maxMessageBytes) {
+        metrics.error('rate_limited');
+        this.close(CLOSE_POLICY_VIOLATION, 'too much data before the plan was loaded');
+        return;
+      }
       this._queued.push(data);
       return;
     }
@@ -296,6 +304,7 @@ export class Connection {
     }
     const queued = this._queued;
     this._queued = [];
+    this._queuedBytes = 0;
     for (const data of queued) {
       if (this.closed) return;
       this._handle(data);

@@ -41,7 +41,8 @@ const ORG_LINE =
   /^[^，,。；;：:、]{2,30}(党组|党委|党工委|委员会|人民政府|政府|局|厅|办公室|支部|总支|中心|公司)$/;
 /** How the titles of plans end. */
 const PLAN_KIND = /(要点|方案|意见|清单|计划|办法|细则|分工|安排)$/;
-const PAGE_LINE = /^[-—–－]\s*\d+\s*[-—–－]$/;
+/** Page numbers left by a PDF or Word conversion: “— 2 —”, “- 2 -”, “第 2 页 共 5 页”. */
+const PAGE_LINE = /^[-—–－]\s*\d+\s*[-—–－]$|^第\s*\d+\s*页(?:[,，\s]*共\s*\d+\s*页)?$/;
 const TOC_ENTRY_TAIL = /[ \u3000]*(?:[.．…·•‥_\-—]{2,}|\t)[ \u3000]*\d*[ \u3000]*$/;
 
 /**
@@ -126,8 +127,17 @@ function prepareLines(text: string): string[] {
         raw.splice(first, 1, m[1] ?? '', head.trim().slice((m[1] ?? '').length));
     }
   }
-  const physical = raw.map((l) => l.replace(/[\s\u3000]+$/, ''));
-  return joinHardWraps(physical, physical.map(cleanLine));
+  // Page numbers go first: a page break must not stop a wrapped line from being joined.
+  const physical: string[] = [];
+  const cleaned: string[] = [];
+  for (const l of raw) {
+    const trimmed = l.replace(/[\s\u3000]+$/, '');
+    const clean = cleanLine(trimmed);
+    if (PAGE_LINE.test(clean)) continue;
+    physical.push(trimmed);
+    cleaned.push(clean);
+  }
+  return joinHardWraps(physical, cleaned);
 }
 
 function cleanLine(raw: string): string {
@@ -258,8 +268,8 @@ function joinLongLines(lines: string[]): string[] {
       !isMarker &&
       !line.includes('\t') &&
       !prev.includes('\t') &&
-      cpLength(prev) >= 20 &&
-      !/[。！？；：:;!?…]$/.test(prev) &&
+      // Long and not ending a sentence, or ending mid-sentence (，、).
+      (/[，,、]$/.test(prev) || (cpLength(prev) >= 20 && !/[。！？；：:;!?…]$/.test(prev))) &&
       !isAnnotationLine(line) &&
       !isAnnotationLine(prev) &&
       !DATE_LINE.test(line)
@@ -488,33 +498,34 @@ class OutlineReader {
 
   private readLine(line: string): void {
     for (const segment of this.splitAtMarkers(line)) {
+      // “附件：1.重点任务分工表 2.…”: a list of attachments, wherever it stands, is not outline.
+      const attachment =
+        isAttachmentLabel(segment) || /^附[ \u3000]*件[ \u3000]*\d*[：:]/.test(segment);
+      if (attachment || this.listsAttachment(segment)) {
+        this.afterAttachmentLabel = true;
+        continue;
+      }
+      this.afterAttachmentLabel = false;
       const m = markerAt(segment, this.decimal);
-      if (m !== null && !(this.root.length === 0 && this.isLetterListing(segment))) {
+      if (m !== null) {
         this.open(m.kind, m.label, m.value, segment.slice(m.length));
         continue;
       }
       const node = this.current();
       if (node === null) {
-        const attachment = /^附[ \u3000]*件[ \u3000]*\d*[：:]?/.test(segment);
-        const listing =
-          this.afterAttachmentLabel &&
-          /^[0-9０-９]{1,2}[.．、]/.test(segment) &&
-          !/[。；;]/.test(segment);
-        this.afterAttachmentLabel = attachment || listing;
         // （2024年2月28日局党组会议审议通过）: how the document was adopted, not its text.
         const adopted = /^[（(][^（）()]*(通过|印发|发布|修订|施行)[）)]$/.test(segment);
-        if (attachment || listing || adopted || isAddressee(segment) || PUBLISH_LINE.test(segment))
-          continue;
+        if (adopted || isAddressee(segment) || PUBLISH_LINE.test(segment)) continue;
         this.preamble.push(segment);
       } else node.lines.push(segment);
     }
   }
 
-  /** “附件：1.XX方案” in a 通知's letter is a list of attachments, not the outline. */
-  private isLetterListing(segment: string): boolean {
+  /** A numbered line right under 附件： (“1.重点任务分工表”): an attachment's name. */
+  private listsAttachment(segment: string): boolean {
     return (
       this.afterAttachmentLabel &&
-      /方案|要点|清单|意见|办法|计划|细则/.test(segment) &&
+      /^[0-9０-９]{1,2}[.．、]/.test(segment) &&
       cpLength(segment) <= 50 &&
       !/[。；;]/.test(segment)
     );

@@ -183,6 +183,18 @@ describe('整改方案 with a tab-separated table', () => {
   });
 });
 
+describe('a table whose owner cell marks the lead unit', () => {
+  it('reads 办公室（牵头） as the lead', () => {
+    const o = importPolicyText(
+      '序号\t工作任务\t责任单位\t完成时限\n1\t加强学习\t办公室（牵头）、人事股\t6月底前\n2\t强化监督\t纪检组\t长期坚持',
+    );
+    expect(o.nodes.map((n) => [n.lead, n.owners])).toEqual([
+      ['办公室', ['办公室', '人事股']],
+      [undefined, ['纪检组']],
+    ]);
+  });
+});
+
 describe('任务分工 table', () => {
   const o = importPolicyText(fixture('task-division.txt'));
 
@@ -478,6 +490,22 @@ describe('traps', () => {
     expect(at(inline.nodes, 0).body).toBe('成立领导小组，统筹推进工作。');
   });
 
+  it('reads keyed annotations that end a paragraph after its last sentence', () => {
+    const o = importPolicyText(
+      '一、重点任务\n1.加强学习。每月组织学习一次，确保落实到位。牵头单位：办公室；配合单位：各股室；完成时限：2024年6月底前。\n2.强化监督。开展监督检查。责任领导：张三\n二、保障措施\n加强组织领导，落实工作责任。',
+    );
+    expect(at(o.nodes, 0, 0)).toEqual({
+      number: '1.',
+      title: '加强学习',
+      body: '每月组织学习一次，确保落实到位。',
+      lead: '办公室',
+      owners: ['办公室', '各股室'],
+      deadline: '2024年6月底前',
+      children: [],
+    });
+    expect(at(o.nodes, 0, 1)).toMatchObject({ body: '开展监督检查。', lead: '张三' });
+  });
+
   it('takes a keyed parenthetical anywhere in a point, and ignores a lone 一是', () => {
     const o = importPolicyText(
       [
@@ -548,6 +576,24 @@ describe('traps', () => {
         ],
       ],
     ]);
+  });
+
+  it('leaves the list of attachments at the end out of the outline', () => {
+    const o = importPolicyText(
+      '某局2024年工作方案\n一、加强学习\n组织学习，推动工作落实。\n二、强化监督\n落实监督责任。\n附件：\n1.重点任务分工表\n2.问题整改清单\n\n某局\n2024年3月1日',
+    );
+    expect(shape(o.nodes)).toEqual([
+      ['一、', '加强学习'],
+      ['二、', '强化监督'],
+    ]);
+    expect(at(o.nodes, 1).body).toBe('落实监督责任。');
+  });
+
+  it('drops page numbers left by a conversion', () => {
+    const o = importPolicyText(
+      '一、加强学习\n组织集中学习，\n— 2 —\n推动工作落实。\n第 2 页 共 3 页\n二、强化监督\n落实监督责任。\n- 3 -',
+    );
+    expect(o.nodes.map((n) => n.body)).toEqual(['组织集中学习，推动工作落实。', '落实监督责任。']);
   });
 
   it('leaves a contact line and a signature without a date out of the last task', () => {
