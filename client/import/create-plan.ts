@@ -34,7 +34,7 @@ export async function createImportedPlan(
   options: ImportedPlanOptions = {},
 ): Promise<string> {
   const id = options.id ?? newPlanId();
-  // saveDocState merges into what is stored: importing into a stored plan would add to it.
+  // saveDocState appends to a plan's stored records: an id this device holds would grow.
   if ((await loadDocState(id)) !== null)
     throw new ImportError('plan-not-empty', importErrorMessage('plan-not-empty'));
   const doc = new Y.Doc();
