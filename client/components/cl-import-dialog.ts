@@ -190,7 +190,8 @@ export class ClImportDialog extends LitElement {
 
   private readonly _create = async (): Promise<void> => {
     const outline = this._outline;
-    if (outline === null || (outline.warnings.length > 0 && !this._confirmed)) return;
+    // _busy also stops a double click from creating two plans before the button disables.
+    if (outline === null || this._busy || (outline.warnings.length > 0 && !this._confirmed)) return;
     this._busy = true;
     this._error = '';
     try {

@@ -146,6 +146,7 @@ describe('the import dialog', () => {
 
     const before = await storedPlans();
     buttonIn(root(el), '创建清单').click();
+    buttonIn(root(el), '创建清单').click();
     await expect.poll(() => location.pathname).toMatch(/^\/plan\/[0-9a-f]{20}$/);
     const id = location.pathname.split('/').pop()!;
     expect(await storedPlans()).toBe(before + 1);
