@@ -143,6 +143,23 @@ describe('import in the app', () => {
     await expectSeedTasks(page);
   });
 
+  test('creates a plan from text that does not read like a work plan only once confirmed', async () => {
+    const page = await person('周八');
+    const dialog = await openImportDialog(page);
+    await pasteForImport(
+      dialog,
+      readFileSync(join(ROOT, 'test/fixtures/import/recipe.txt'), 'utf8'),
+    );
+    const create = dialog.getByRole('button', { name: '创建清单', exact: true });
+    await expect.poll(() => create.isDisabled()).toBe(true);
+    await dialog.getByRole('checkbox', { name: '已核对，仍按此创建清单' }).check();
+    await expect.poll(() => create.isDisabled()).toBe(false);
+    await createFromImport(page, dialog);
+    await expect
+      .poll(() => page.getByRole('checkbox', { name: '炖煮', exact: true }).count())
+      .toBe(1);
+  });
+
   test('reads a dropped file, refusing a binary one; cancelling creates nothing', async () => {
     const page = await person('孙七');
     const dialog = await openImportDialog(page);
