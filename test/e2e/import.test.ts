@@ -6,10 +6,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { Document, Packer, Paragraph } from 'docx';
-import { launchBrowser, openPage } from './helpers/browser.ts';
-import { startRelay, type RelayProcess } from './helpers/relay.ts';
-import { answerFirstUse, waitSynced } from './helpers/app.ts';
-import { ROOT } from './helpers/build.ts';
+import {
+  answerFirstUse,
+  launchBrowser,
+  openPage,
+  ROOT,
+  startRelay,
+  waitSynced,
+  type RelayProcess,
+} from './helpers/index.ts';
 import {
   chooseFileForImport,
   createFromImport,
