@@ -12,6 +12,7 @@ import { relayPlansForDevice } from '../sync/device-relay-plans.ts';
 import { keepInvite } from '../sync/take-invite.ts';
 import type { InviteGiven } from './cl-invite-paste.ts';
 import './cl-invite-paste.ts';
+import './cl-import-dialog.ts';
 
 /**
  * Home: the plans on this device and on the relay, and creating a plan. The toolbar
@@ -82,6 +83,7 @@ export class ClHome extends LitElement {
 
   @state() private _device: DevicePlan[] = [];
   @state() private _relay: RelayPlan[] | null = [];
+  @state() private _importing = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -116,9 +118,17 @@ export class ClHome extends LitElement {
             .value=${String(new Date().getFullYear())}
         /></label>
         <button class="primary" type="submit">${msg('新建', { id: 'home.create-button' })}</button>
+        <button type="button" class="import" @click=${() => (this._importing = true)}>
+          ${msg('导入', { id: 'home.import' })}
+        </button>
       </form>
       <h2>${msg('打开邀请链接', { id: 'home.invite' })}</h2>
       <cl-invite-paste @invite-given=${this._onInvite}></cl-invite-paste>
+      ${
+        this._importing
+          ? html`<cl-import-dialog @import-close=${this._importClosed}></cl-import-dialog>`
+          : nothing
+      }
       <h2>${msg('本设备上的清单', { id: 'home.device' })}</h2>
       ${
         this._device.length === 0
@@ -161,6 +171,12 @@ export class ClHome extends LitElement {
       if (plan !== '*') navigate(planPath(plan));
       else void relayPlansForDevice(fetchRelayPlans).then((p) => (this._relay = p));
     });
+  };
+
+  private readonly _importClosed = async (): Promise<void> => {
+    this._importing = false;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('button.import')?.focus();
   };
 
   private async _create(e: SubmitEvent): Promise<void> {
