@@ -19,6 +19,10 @@ import './cl-task-tree.ts';
 import './cl-branches.ts';
 import './cl-trash.ts';
 import { pageStyles } from './cl-plan-page.styles.ts';
+import { navigate, printPath } from '../router.ts';
+import { CompareController } from '../versions/compare-controller.ts';
+import type { CompareSelect } from '../versions/cl-versions.ts';
+import '../versions/cl-versions.ts';
 
 const EMPTY_OUTLINE: Outline = { entries: [], branches: [] };
 type Meta = { title: string; year: number | null; loaded: boolean };
@@ -38,7 +42,10 @@ export class ClPlanPage extends LitElement {
   @state() private _session: PlanSession | null = null;
   @state() private _ready = false;
   @state() private _filter: Filter = NO_FILTER;
-  @state() private _panel: 'none' | 'branches' | 'trash' = 'none';
+  @state() private _panel: 'none' | 'branches' | 'trash' | 'versions' = 'none';
+  /** The agreed version the plan is compared with (issue 6), if any. */
+  @state() private _compareWith: string | null = null;
+  private readonly _compare = new CompareController(this);
 
   private readonly _meta = new YController(
     this,
@@ -107,6 +114,7 @@ export class ClPlanPage extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('planId') && this.isConnected && this._session?.planId !== this.planId)
       this._open();
+    this._compare.set(this._ready ? this._session : null, this._compareWith);
     const m = this._meta.value;
     if (this._ready && m.loaded && this._session && m.title !== this._remembered) {
       this._remembered = m.title;
@@ -193,6 +201,15 @@ export class ClPlanPage extends LitElement {
           <button aria-pressed=${this._panel === 'trash'} @click=${() => this._toggle('trash')}>
             ${msg('回收站', { id: 'plan.trash' })}
           </button>
+          <button
+            aria-pressed=${this._panel === 'versions'}
+            @click=${() => this._toggle('versions')}
+          >
+            ${msg('审定版本', { id: 'plan.versions' })}
+          </button>
+          <button @click=${() => navigate(printPath(this.planId))}>
+            ${msg('打印和导出', { id: 'plan.print' })}
+          </button>
         </span>
         <span class="spacer"></span>
         <cl-presence-list .peers=${peers} .me=${this.profile}></cl-presence-list>
@@ -200,6 +217,7 @@ export class ClPlanPage extends LitElement {
       </div>
       ${this._panel === 'branches' ? html`<cl-branches .session=${s} .branches=${this._outline.value.branches}></cl-branches>` : nothing}
       ${this._panel === 'trash' ? html`<cl-trash .session=${s}></cl-trash>` : nothing}
+      ${this._panel === 'versions' ? html`<cl-versions .session=${s} .base=${this._compareWith} .changes=${this._compare.value.changes} @compare-select=${(e: CompareSelect) => (this._compareWith = e.version)}></cl-versions>` : nothing}
       <cl-progress .outline=${this._outline.value} .doc=${s.doc}></cl-progress>
       <cl-filters
         .filter=${this._filter}
@@ -210,11 +228,12 @@ export class ClPlanPage extends LitElement {
         .outline=${this._outline.value}
         .filter=${this._filter}
         .editors=${editors}
+        .marks=${this._compare.value.marks}
       ></cl-task-tree>
     `;
   }
 
-  private _toggle(p: 'branches' | 'trash'): void {
+  private _toggle(p: 'branches' | 'trash' | 'versions'): void {
     this._panel = this._panel === p ? 'none' : p;
   }
 

@@ -12,6 +12,8 @@ import { isComposing, textInputHandlers } from '../controllers/text-input.ts';
 import { setValueKeepingCaret } from '../model/caret.ts';
 import { TaskAction, type TaskActionKind } from './task-action.ts';
 import './cl-task-details.ts';
+import type { ChangeMark } from '../versions/compare-controller.ts';
+import { markStyles } from '../versions/mark-styles.ts';
 
 const sameTask = (a: Task | null, b: Task | null): boolean =>
   JSON.stringify(a) === JSON.stringify(b);
@@ -25,7 +27,7 @@ const sameTask = (a: Task | null, b: Task | null): boolean =>
 @localized()
 @customElement('cl-task-row')
 export class ClTaskRow extends LitElement {
-  static override styles = [base, rowStyles];
+  static override styles = [base, rowStyles, markStyles];
 
   @property({ attribute: false }) session!: PlanSession;
   @property({ attribute: false }) row!: Row;
@@ -33,6 +35,8 @@ export class ClTaskRow extends LitElement {
   @property({ attribute: false }) editors: readonly Peer[] = [];
   @property({ type: Boolean }) current = false;
   @property({ attribute: false }) today = '';
+  /** Set while the plan is compared with an agreed version (issue 6). */
+  @property({ attribute: false }) mark: ChangeMark | null = null;
   @state() private _open = false;
   @query('.title') private _title!: HTMLInputElement;
 
@@ -111,6 +115,7 @@ export class ClTaskRow extends LitElement {
           @change=${(ev: Event) => this._edit({ status: (ev.target as HTMLInputElement).checked ? 'done' : 'todo' })}
         />
         <span class="number ${e.numbered ? '' : 'computed'}">${e.number}</span>
+        ${this.mark ? html`<span class="mark ${this.mark}">${markLabel(this.mark)}</span>` : nothing}
         <input
           class="title"
           aria-label=${msg(str`${name}的标题`, { id: 'task.title-of' })}
@@ -194,6 +199,12 @@ export class ClTaskRow extends LitElement {
       this.focus();
     }
   };
+}
+
+function markLabel(m: ChangeMark): string {
+  if (m === 'added') return msg('新增', { id: 'mark.added' });
+  if (m === 'moved') return msg('已移', { id: 'mark.moved' });
+  return msg('已改', { id: 'mark.changed' });
 }
 
 declare global {

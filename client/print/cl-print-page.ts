@@ -1,0 +1,236 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { localized, msg } from '@lit/localize';
+import { readBranches, readVersions, tableToCsv, type VersionInfo } from '../../shared/index.ts';
+import { base } from '../styles.ts';
+import { PlanSession } from '../plan-session.ts';
+import type { Profile } from '../storage/device.ts';
+import {
+  DEFAULT_PRINT_PREFS,
+  loadPrintPrefs,
+  savePrintPrefs,
+  type PrintPrefs,
+} from '../storage/print-prefs.ts';
+import { EventController } from '../controllers/event-controller.ts';
+import { navigate, planPath, printPath } from '../router.ts';
+import { exportFileName, printDocument } from './print-document.ts';
+import type {
+  ExportFormat,
+  PrintAction,
+  PrintPrefsChange,
+  PrintTargetChange,
+} from './cl-print-toolbar.ts';
+import './cl-print-toolbar.ts';
+import './cl-print-view.ts';
+
+const MIME: Record<ExportFormat, string> = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  csv: 'text/csv;charset=utf-8',
+};
+
+/**
+ * The print view, `/plan/<id>/print?version=<id>&branch=<id>`: the plan opened from this
+ * device (so it works offline) and kept in sync, a toolbar that never prints, and the
+ * official table itself. The exporters are loaded only when asked for.
+ */
+@localized()
+@customElement('cl-print-page')
+export class ClPrintPage extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+      }
+      .back {
+        font-size: 14px;
+      }
+      .note {
+        color: var(--muted);
+      }
+      .sheet {
+        overflow-x: auto;
+        padding: 8px 0 24px;
+      }
+      @media print {
+        .back,
+        .note {
+          display: none;
+        }
+        .sheet {
+          overflow: visible;
+          padding: 0;
+        }
+      }
+    `,
+  ];
+
+  @property() planId = '';
+  @property({ attribute: false }) version: string | null = null;
+  @property({ attribute: false }) branch: string | null = null;
+  @property({ attribute: false }) profile!: Profile;
+  @state() private _session: PlanSession | null = null;
+  @state() private _ready = false;
+  @state() private _prefs: PrintPrefs = DEFAULT_PRINT_PREFS;
+  @state() private _busy = false;
+  @state() private _error: string | null = null;
+
+  /** Re-reads the plan on every change (synced from the relay or another tab). */
+  private readonly _rev = new EventController<number>(
+    this,
+    () => {
+      const s = this._session;
+      if (!s) return undefined;
+      return {
+        key: s,
+        subscribe: (fn) => {
+          s.doc.on('update', fn);
+          return () => s.doc.off('update', fn);
+        },
+      };
+    },
+    () => ++this._tick,
+    0,
+  );
+  private _tick = 0;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void loadPrintPrefs()
+      .then((p) => (this._prefs = p))
+      .catch(() => undefined);
+    if (this.planId !== '' && !this._session) this._open();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    void this._session?.dispose();
+    this._session = null;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('planId') && this.isConnected && this._session?.planId !== this.planId)
+      this._open();
+  }
+
+  private _open(): void {
+    void this._session?.dispose();
+    const session = new PlanSession(this.planId, this.profile);
+    this._session = session;
+    this._ready = false;
+    void session.open().then(() => {
+      if (this._session === session) this._ready = true;
+    });
+  }
+
+  override render() {
+    const s = this._session;
+    const back = html`<a class="back" href=${planPath(this.planId)}
+      >${msg('← 返回清单', { id: 'print.back' })}</a
+    >`;
+    if (!s || !this._ready)
+      return html`${back}
+        <p class="note" role="status">${msg('正在打开清单…', { id: 'plan.loading' })}</p>`;
+    const printed = this._printed(s);
+    const versions: VersionInfo[] = readVersions(s.doc);
+    const branches = typeof printed === 'string' ? readBranches(s.doc) : printed.plan.branches;
+    return html`
+      ${back}
+      <cl-print-toolbar
+        role="toolbar"
+        aria-label=${msg('打印选项', { id: 'print.toolbar' })}
+        .prefs=${this._prefs}
+        .versions=${versions}
+        .branches=${branches}
+        .version=${this.version}
+        .branch=${typeof printed === 'string' ? null : printed.branch}
+        ?busy=${this._busy}
+        @print-prefs-change=${this._onPrefs}
+        @print-target-change=${this._onTarget}
+        @print-action=${this._onAction}
+      ></cl-print-toolbar>
+      ${this._error ? html`<p class="note" role="alert">${this._error}</p>` : nothing}
+      ${
+        printed === 'plan'
+          ? html`<p class="note" role="status">
+              ${msg('本设备上还没有此清单，正在等待服务器…', { id: 'plan.waiting' })}
+            </p>`
+          : printed === 'version'
+            ? html`<p class="note" role="status">
+                ${msg('本设备上还没有这个审定版本，正在等待同步…', { id: 'print.no-version' })}
+              </p>`
+            : html`<div class="sheet">
+                <cl-print-view .rows=${printed.rows} .input=${printed.input}></cl-print-view>
+              </div>`
+      }
+    `;
+  }
+
+  private _memo: { key: readonly unknown[]; value: ReturnType<typeof printDocument> } | null = null;
+
+  /** The document to print, read again only when the plan, the target or the options changed. */
+  private _printed(s: PlanSession): ReturnType<typeof printDocument> {
+    const key = [s, this._rev.value, this.version, this.branch, this._prefs];
+    if (this._memo && this._memo.key.every((k, i) => k === key[i])) return this._memo.value;
+    const value = printDocument(s.doc, { version: this.version, branch: this.branch }, this._prefs);
+    this._memo = { key, value };
+    return value;
+  }
+
+  private readonly _onPrefs = (e: PrintPrefsChange): void => {
+    this._prefs = e.prefs;
+    void savePrintPrefs(e.prefs).catch(() => undefined);
+  };
+
+  private readonly _onTarget = (e: PrintTargetChange): void => {
+    navigate(printPath(this.planId, { version: e.version, branch: e.branch }), { replace: true });
+  };
+
+  private readonly _onAction = (e: PrintAction): void => {
+    if (e.action === 'print') window.print();
+    else void this._export(e.action);
+  };
+
+  private async _export(format: ExportFormat): Promise<void> {
+    const s = this._session;
+    if (!s || this._busy) return;
+    const printed = this._printed(s);
+    if (typeof printed === 'string') return;
+    this._busy = true;
+    this._error = null;
+    try {
+      let bytes: Uint8Array | string;
+      if (format === 'xlsx')
+        bytes = await (await import('../export/xlsx.ts')).buildXlsx(printed.rows, printed.input);
+      else if (format === 'docx')
+        bytes = await (await import('../export/docx.ts')).buildDocx(printed.rows, printed.input);
+      else bytes = tableToCsv(printed.rows, printed.input.columns);
+      download(bytes, exportFileName(printed.input, format), MIME[format]);
+    } catch {
+      this._error = msg('导出失败，请重试。', { id: 'print.export-failed' });
+    } finally {
+      this._busy = false;
+    }
+  }
+}
+
+/** Hands bytes to the browser as a download. */
+function download(bytes: Uint8Array | string, name: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The download has started from the URL; revoking it on the next task is safe.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cl-print-page': ClPrintPage;
+  }
+}

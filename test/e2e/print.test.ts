@@ -1,0 +1,216 @@
+// The print view in real Chromium against the real relay: agree a version, keep editing,
+// print the agreed version to PDF (page.pdf honouring the CSS page size) and read it back
+// with poppler (pdftotext, pdfinfo).
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as Y from 'yjs';
+import type { Browser, Page } from 'playwright-core';
+import { addBranch, addTask, createPlan, TABLE_COLUMNS } from '../../shared/index.ts';
+import { columnWidths, pageMargins } from '../../client/export/layout.ts';
+import { launchBrowser, openPage } from './helpers/browser.ts';
+import { answerFirstUse, titleField } from './helpers/app.ts';
+import { startSeededRelay } from './helpers/seed.ts';
+import { ROOT } from './helpers/build.ts';
+import { columnText, pdfInfo, pdfText, pdfWords, pt, type PdfWord } from './helpers/pdf.ts';
+import type { RelayProcess } from './helpers/relay.ts';
+import { buildSeedPlan, SEED_OUTLINE } from '../helpers/seed-plan.ts';
+
+/** 4 sections × 3 items × 10 points: 120 tasks, enough for several landscape pages. */
+function buildLongPlan(doc: Y.Doc): void {
+  createPlan(doc, { title: '2024年度重点工作任务清单', year: 2024 });
+  const b = addBranch(doc, { id: 'b1', name: '第一党支部' });
+  let n = 0;
+  for (let s = 1; s <= 4; s += 1) {
+    const section = addTask(doc, null, { number: `${'一二三四'[s - 1]}、`, title: `第${s}部分` });
+    for (let i = 1; i <= 3; i += 1) {
+      const item = addTask(doc, section, {
+        number: `（${'一二三'[i - 1]}）`,
+        title: `第${s}.${i}项`,
+      });
+      for (let p = 1; p <= 10; p += 1) {
+        n += 1;
+        addTask(doc, item, {
+          title: `任务${n}`,
+          measures: `第${n}项任务的具体措施，`.repeat(1 + (n % 4)),
+          lead: '分管领导',
+          owners: [b],
+          assignee: `责任人${n}`,
+          deadline: { date: '2024-12-31' },
+        });
+      }
+    }
+  }
+}
+
+/** Every point and item-task of the seed, as the 工作任务 column prints it. */
+const SEED_TASKS = SEED_OUTLINE.sections.flatMap((s) =>
+  s.items.flatMap((item) =>
+    item.points.length === 0
+      ? [item.number + item.title]
+      : item.points.map((p, i) => ['一是', '二是', '三是', '四是'][i] + p),
+  ),
+);
+
+/** The 工作任务 column's left and right edges in points, landscape, all columns. */
+function titleColumn(): [number, number] {
+  const m = pageMargins('landscape');
+  const [seq = 0, title = 0] = columnWidths(TABLE_COLUMNS, 297 - m.left - m.right);
+  return [pt(m.left + seq), pt(m.left + seq + title)];
+}
+
+/**
+ * The words of the table's body: below the header row on each page, above the bottom of
+ * the text block (where the page number sits).
+ */
+function tableBody(words: readonly PdfWord[]): PdfWord[] {
+  const bottom = pt(210 - pageMargins('landscape').bottom);
+  const header = new Map<number, number>();
+  // Poppler's boxes are the font's full height, so the first row's box overlaps the
+  // header's; compare the tops.
+  for (const w of words) if (w.text === '工作任务') header.set(w.page, w.y0);
+  return words.filter((w) => w.y0 > (header.get(w.page) ?? Infinity) + 2 && w.y0 < bottom);
+}
+
+/** Interface text that must never reach paper. */
+const INTERFACE = [
+  '打印',
+  '导出',
+  '返回清单',
+  '审定版本',
+  '打印范围',
+  '纸张方向',
+  '签字栏',
+  '当前清单',
+];
+
+let browser: Browser;
+let relay: RelayProcess;
+
+beforeAll(async () => {
+  relay = await startSeededRelay([
+    { id: 'agreed2023', build: (d) => void buildSeedPlan(d) },
+    { id: 'seed2023', build: (d) => void buildSeedPlan(d) },
+    { id: 'long2024', build: buildLongPlan },
+  ]);
+  browser = await launchBrowser();
+  mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await relay?.dispose();
+});
+
+async function person(): Promise<Page> {
+  const w = await openPage(browser, { name: 'secretary', baseURL: relay.url });
+  onTestFinished(() => {
+    expect(w.errors).toEqual([]);
+  });
+  await w.page.goto('/');
+  await answerFirstUse(w.page, '张三', '机关党支部');
+  return w.page;
+}
+
+/** Waits for the print view to show `tasks` task rows, then prints it to PDF. */
+async function printPdf(page: Page, tasks: number): Promise<Uint8Array> {
+  await expect.poll(() => page.locator('cl-print-view tr.task').count()).toBe(tasks);
+  return page.pdf({ preferCSSPageSize: true });
+}
+
+describe('the print view', () => {
+  test('prints exactly the agreed version, in order, while the plan moves on', async () => {
+    const page = await person();
+    await page.goto('/plan/agreed2023');
+    await page.getByRole('checkbox', { name: '加强理论武装', exact: true }).waitFor();
+
+    await page.getByRole('button', { name: '审定版本' }).click();
+    await page.getByRole('button', { name: '审定当前清单…' }).click();
+    const dialog = page.getByRole('dialog', { name: '审定清单' });
+    await dialog.getByLabel('版本名称').fill('2023年4月党组会审定稿');
+    await expect.poll(() => dialog.getByLabel('审定人').inputValue()).toBe('张三');
+    await dialog.getByLabel('审定日期').fill('2023-04-10');
+    await dialog.getByRole('button', { name: '审定', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('审定以来没有改动。').waitFor();
+
+    // Work goes on after the meeting: a title edited, a task added.
+    await titleField(page, '加强理论武装').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.type('和党性教育');
+    await page.keyboard.press('Tab');
+    await page
+      .getByRole('button', { name: '在 强化监督制约，夯实拒腐防变基础 下添加子项' })
+      .click();
+    await page.keyboard.type('会后新增的任务');
+    await page.keyboard.press('Tab');
+    await page.getByRole('checkbox', { name: '会后新增的任务', exact: true }).waitFor();
+    // The comparison lists both, and the tree marks them.
+    const changes = page.getByRole('list', { name: '改动' });
+    await expect.poll(() => changes.getByRole('listitem').count()).toBe(2);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('treeitem', { name: /会后新增的任务/ })
+          .locator('.mark')
+          .innerText(),
+      )
+      .toBe('新增');
+
+    await page.getByRole('link', { name: '查看和打印 2023年4月党组会审定稿' }).click();
+    await page.waitForURL(/\/plan\/agreed2023\/print\?version=/);
+    const pdf = await printPdf(page, 13);
+    writeFileSync(join(ROOT, 'test-results/agreed-print.pdf'), pdf);
+
+    const text = pdfText(pdf);
+    expect(text).toContain(SEED_OUTLINE.title);
+    expect(text).toContain('2023年4月党组会审定稿');
+    expect(text).toContain('2023年4月10日');
+    for (const later of ['和党性教育', '会后新增的任务']) expect(text).not.toContain(later);
+    for (const label of INTERFACE) expect(text).not.toContain(label);
+    // The 工作任务 column holds exactly the agreed tasks, in order, and nothing else.
+    const [x0, x1] = titleColumn();
+    expect(columnText(tableBody(pdfWords(pdf)), x0, x1)).toBe(SEED_TASKS.join(''));
+  });
+
+  test('fits the seed plan on the expected pages: A4 landscape, numbered — n —', async () => {
+    const page = await person();
+    await page.goto('/plan/seed2023/print');
+    const pdf = await printPdf(page, 13);
+    writeFileSync(join(ROOT, 'test-results/seed-print.pdf'), pdf);
+    const info = pdfInfo(pdf);
+    // A4 landscape in points.
+    expect(Math.round(info.width)).toBe(842);
+    expect(Math.round(info.height)).toBe(595);
+    // Title, version line and 13 rows of two or three lines of 小四 in a 156 mm high block:
+    // the first page takes the title and four tasks, the rest need two more pages.
+    expect(info.pages).toBe(3);
+    for (let p = 1; p <= info.pages; p += 1)
+      expect(pdfText(pdf, p).replace(/\s+/g, '')).toContain(`—${p}—`);
+  });
+
+  test('repeats the header row on every page of a long plan', async () => {
+    const page = await person();
+    await page.goto('/plan/long2024/print');
+    const pdf = await printPdf(page, 120);
+    const { pages } = pdfInfo(pdf);
+    expect(pages).toBeGreaterThan(5);
+    const words = pdfWords(pdf);
+    for (let p = 1; p <= pages; p += 1) {
+      const on = words.filter((w) => w.page === p);
+      const header = on.find((w) => w.text === '工作任务');
+      expect(header, `header on page ${p}`).toBeDefined();
+      for (const label of ['具体措施', '牵头领导', '责任单位', '完成时限', '备注（进展）'])
+        expect(
+          on.some((w) => w.text === label && Math.abs(w.y0 - (header?.y0 ?? 0)) < 2),
+          `${label} on page ${p}`,
+        ).toBe(true);
+      const tasks = on.filter((w) => /^任务\d+$/.test(w.text));
+      expect(tasks.length, `tasks on page ${p}`).toBeGreaterThan(0);
+      expect(Math.min(...tasks.map((t) => t.y0))).toBeGreaterThan(header?.y0 ?? Infinity);
+    }
+    const [x0, x1] = titleColumn();
+    const all = Array.from({ length: 120 }, (_, i) => `任务${i + 1}`).join('');
+    expect(columnText(tableBody(words), x0, x1)).toBe(all);
+  });
+});
