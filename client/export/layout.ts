@@ -58,21 +58,22 @@ export const SIZES = {
 /**
  * Column widths in millimetres for the landscape text block (225 mm): the task and measures
  * columns get the room; the short ones are wide enough for their header (four characters
- * of 小四 are 17 mm), a leader such as 局党组书记 and a date such as 2023年12月31日 on one line.
+ * of 小四 are 17 mm), a leader such as 局党组书记, a branch such as 离退休党支部 and a date
+ * such as 2023年12月31日 on one line.
  */
 export const COLUMN_WEIGHTS: Readonly<Record<TableColumn, number>> = {
   seq: 12,
-  title: 36,
-  measures: 45,
+  title: 34,
+  measures: 43,
   lead: 25,
-  owners: 27,
+  owners: 30,
   assignee: 20,
-  deadline: 31,
-  notes: 29,
+  deadline: 33,
+  notes: 28,
 };
 
 /** The 序号 column never gets narrower than two digits and its cell padding. */
-const MIN_SEQ = 11;
+const MIN_SEQ = 12;
 
 /** Column widths in millimetres for a text block `width` mm wide. */
 export function columnWidths(columns: readonly TableColumn[], width: number): number[] {

@@ -55,12 +55,12 @@ export class ClPrintView extends LitElement {
       border-collapse: collapse;
       table-layout: fixed;
       font-size: ${SIZES.table}pt;
-      line-height: 1.45;
+      line-height: 1.35;
     }
     th,
     td {
       border: 0.75pt solid #000;
-      padding: 1.2mm 1.2mm;
+      padding: 1mm 1.2mm;
       vertical-align: middle;
       text-align: left;
       white-space: pre-wrap;

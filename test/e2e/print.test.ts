@@ -2,14 +2,16 @@
 // print the agreed version to PDF (page.pdf honouring the CSS page size) and read it back
 // with poppler (pdftotext, pdfinfo).
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import mammoth from 'mammoth';
 import { join } from 'node:path';
 import type * as Y from 'yjs';
 import type { Browser, Page } from 'playwright-core';
 import { addBranch, addTask, createPlan, TABLE_COLUMNS } from '../../shared/index.ts';
 import { columnWidths, pageMargins } from '../../client/export/layout.ts';
-import { launchBrowser, openPage } from './helpers/browser.ts';
-import { answerFirstUse, titleField } from './helpers/app.ts';
+import { launchBrowser, openPage, type WatchedPage } from './helpers/browser.ts';
+import { answerFirstUse, titleField, waitServiceWorker } from './helpers/app.ts';
 import { startSeededRelay } from './helpers/seed.ts';
 import { ROOT } from './helpers/build.ts';
 import { columnText, pdfInfo, pdfText, pdfWords, pt, type PdfWord } from './helpers/pdf.ts';
@@ -102,14 +104,46 @@ afterAll(async () => {
   await relay?.dispose();
 });
 
-async function person(): Promise<Page> {
+async function person(): Promise<WatchedPage> {
   const w = await openPage(browser, { name: 'secretary', baseURL: relay.url });
   onTestFinished(() => {
     expect(w.errors).toEqual([]);
   });
   await w.page.goto('/');
   await answerFirstUse(w.page, '张三', '机关党支部');
-  return w.page;
+  return w;
+}
+
+/**
+ * The value under `key` in one of the client's IndexedDB stores (idb-keyval: one database
+ * per store), or undefined.
+ */
+function stored(page: Page, db: string, store: string, key: string): Promise<unknown> {
+  return page.evaluate(
+    ([db, store, key]) =>
+      new Promise<unknown>((resolve) => {
+        const open = indexedDB.open(db);
+        open.onerror = () => resolve(undefined);
+        open.onsuccess = () => {
+          const conn = open.result;
+          if (!conn.objectStoreNames.contains(store)) return resolve(undefined);
+          const get = conn.transaction(store).objectStore(store).get(key);
+          get.onsuccess = () => resolve(get.result === undefined ? undefined : true);
+          get.onerror = () => resolve(undefined);
+        };
+      }),
+    [db, store, key] as const,
+  );
+}
+
+/** Clicks an export button and returns the downloaded file's name and bytes. */
+async function download(page: Page, button: string): Promise<{ name: string; bytes: Buffer }> {
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: button }).click(),
+  ]);
+  const path = await file.path();
+  return { name: file.suggestedFilename(), bytes: readFileSync(path) };
 }
 
 /** Waits for the print view to show `tasks` task rows, then prints it to PDF. */
@@ -120,7 +154,7 @@ async function printPdf(page: Page, tasks: number): Promise<Uint8Array> {
 
 describe('the print view', () => {
   test('prints exactly the agreed version, in order, while the plan moves on', async () => {
-    const page = await person();
+    const { page } = await person();
     await page.goto('/plan/agreed2023');
     await page.getByRole('checkbox', { name: '加强理论武装', exact: true }).waitFor();
 
@@ -174,7 +208,7 @@ describe('the print view', () => {
   });
 
   test('fits the seed plan on the expected pages: A4 landscape, numbered — n —', async () => {
-    const page = await person();
+    const { page } = await person();
     await page.goto('/plan/seed2023/print');
     const pdf = await printPdf(page, 13);
     writeFileSync(join(ROOT, 'test-results/seed-print.pdf'), pdf);
@@ -182,15 +216,16 @@ describe('the print view', () => {
     // A4 landscape in points.
     expect(Math.round(info.width)).toBe(842);
     expect(Math.round(info.height)).toBe(595);
-    // Title, version line and 13 rows of two or three lines of 小四 in a 156 mm high block:
-    // the first page takes the title and four tasks, the rest need two more pages.
-    expect(info.pages).toBe(3);
+    // The 附件 line, title and version line take a quarter of the 156 mm text block; the 13
+    // rows, one to three lines of 小四 each, and their seven headings need the rest of it and
+    // most of a second page.
+    expect(info.pages).toBe(2);
     for (let p = 1; p <= info.pages; p += 1)
       expect(pdfText(pdf, p).replace(/\s+/g, '')).toContain(`—${p}—`);
   });
 
   test('repeats the header row on every page of a long plan', async () => {
-    const page = await person();
+    const { page } = await person();
     await page.goto('/plan/long2024/print');
     const pdf = await printPdf(page, 120);
     const { pages } = pdfInfo(pdf);
@@ -212,5 +247,74 @@ describe('the print view', () => {
     const [x0, x1] = titleColumn();
     const all = Array.from({ length: 120 }, (_, i) => `任务${i + 1}`).join('');
     expect(columnText(tableBody(words), x0, x1)).toBe(all);
+  });
+
+  test('opens with no network, remembers the columns, and exports files that open', async () => {
+    const { page, context } = await person();
+    await page.goto('/plan/seed2023/print');
+    await expect.poll(() => page.locator('cl-print-view tr.task').count()).toBe(13);
+    await waitServiceWorker(page);
+    await expect.poll(() => stored(page, 'qingdan-docs', 'updates', 'seed2023')).toBe(true);
+    await page.getByRole('checkbox', { name: '具体措施' }).uncheck();
+    await expect.poll(() => page.locator('cl-print-view th').count()).toBe(7);
+    await expect.poll(() => stored(page, 'qingdan-prefs', 'prefs', 'print')).toBe(true);
+
+    await context.setOffline(true);
+    await page.reload();
+    await expect.poll(() => page.locator('cl-print-view tr.task').count()).toBe(13);
+    await expect.poll(() => page.locator('cl-print-view th').count()).toBe(7);
+    expect(await page.getByRole('checkbox', { name: '具体措施' }).isChecked()).toBe(false);
+    const headers = await page.locator('cl-print-view th').allInnerTexts();
+    expect(headers).toEqual([
+      '序号',
+      '工作任务',
+      '牵头领导',
+      '责任单位',
+      '责任人',
+      '完成时限',
+      '备注（进展）',
+    ]);
+
+    // The exporters are loaded on demand, from the service worker's cache when offline.
+    const xlsx = await download(page, '导出 Excel');
+    expect(xlsx.name).toBe(`${SEED_OUTLINE.title}.xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(
+      xlsx.bytes.buffer.slice(
+        xlsx.bytes.byteOffset,
+        xlsx.bytes.byteOffset + xlsx.bytes.byteLength,
+      ) as ArrayBuffer,
+    );
+    const rows: string[][] = [];
+    wb.worksheets[0]?.eachRow((row) => {
+      rows.push(headers.map((_, i) => String(row.getCell(i + 1).value ?? '')));
+    });
+    expect(rows).toContainEqual(headers);
+    const taskRows = rows.filter((r) => /^\d+$/.test(r[0] ?? ''));
+    expect(taskRows.map((r) => r[1])).toEqual(SEED_TASKS);
+    expect(taskRows[0]).toEqual([
+      '1',
+      SEED_TASKS[0],
+      '局党组书记',
+      '机关党支部',
+      '责任人1',
+      '2023年6月30日',
+      '',
+    ]);
+
+    const docx = await download(page, '导出 Word');
+    const { value } = await mammoth.extractRawText({ buffer: docx.bytes });
+    let at = 0;
+    for (const t of SEED_TASKS) {
+      const found = value.indexOf(t, at);
+      expect(found, t).toBeGreaterThan(at - 1);
+      at = found;
+    }
+    expect(value).not.toContain('具体措施');
+
+    const csv = await download(page, '导出 CSV');
+    const text = csv.bytes.toString('utf8');
+    expect(text.startsWith('\uFEFF序号,工作任务,牵头领导')).toBe(true);
+    expect(text.split('\r\n').filter((l) => /^\d+,/.test(l))).toHaveLength(13);
   });
 });
