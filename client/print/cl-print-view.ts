@@ -83,6 +83,10 @@ export class ClPrintView extends LitElement {
     td.deadline {
       text-align: center;
     }
+    /* A heading stays with the first row under it. */
+    tr.group {
+      break-after: avoid;
+    }
     tr.group td {
       font-family: ${unsafeCSS(stack(FONTS.heading))};
     }

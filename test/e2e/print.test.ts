@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type * as Y from 'yjs';
 import type { Browser, Page } from 'playwright-core';
 import { addBranch, addTask, createPlan, TABLE_COLUMNS } from '../../shared/index.ts';
-import { columnWidths, pageMargins } from '../../client/export/layout.ts';
+import { columnWidths, pageMargins, type Orientation } from '../../client/export/layout.ts';
 import { launchBrowser, openPage, type WatchedPage } from './helpers/browser.ts';
 import { answerFirstUse, titleField, waitServiceWorker } from './helpers/app.ts';
 import { startSeededRelay } from './helpers/seed.ts';
@@ -54,10 +54,11 @@ const SEED_TASKS = SEED_OUTLINE.sections.flatMap((s) =>
   ),
 );
 
-/** The 工作任务 column's left and right edges in points, landscape, all columns. */
-function titleColumn(): [number, number] {
-  const m = pageMargins('landscape');
-  const [seq = 0, title = 0] = columnWidths(TABLE_COLUMNS, 297 - m.left - m.right);
+/** The 工作任务 column's left and right edges in points, with all columns. */
+function titleColumn(orientation: Orientation = 'landscape'): [number, number] {
+  const m = pageMargins(orientation);
+  const width = orientation === 'landscape' ? 297 : 210;
+  const [seq = 0, title = 0] = columnWidths(TABLE_COLUMNS, width - m.left - m.right);
   return [pt(m.left + seq), pt(m.left + seq + title)];
 }
 
@@ -65,8 +66,8 @@ function titleColumn(): [number, number] {
  * The words of the table's body: below the header row on each page, above the bottom of
  * the text block (where the page number sits).
  */
-function tableBody(words: readonly PdfWord[]): PdfWord[] {
-  const bottom = pt(210 - pageMargins('landscape').bottom);
+function tableBody(words: readonly PdfWord[], orientation: Orientation = 'landscape'): PdfWord[] {
+  const bottom = pt((orientation === 'landscape' ? 210 : 297) - pageMargins(orientation).bottom);
   const header = new Map<number, number>();
   // Poppler's boxes are the font's full height, so the first row's box overlaps the
   // header's; compare the tops.
@@ -316,5 +317,31 @@ describe('the print view', () => {
     const text = csv.bytes.toString('utf8');
     expect(text.startsWith('\uFEFF序号,工作任务,牵头领导')).toBe(true);
     expect(text.split('\r\n').filter((l) => /^\d+,/.test(l))).toHaveLength(13);
+  });
+
+  test("prints one branch's 责任清单 in portrait with a signature area", async () => {
+    const { page } = await person();
+    await page.goto('/plan/seed2023/print');
+    await expect.poll(() => page.locator('cl-print-view tr.task').count()).toBe(13);
+    await page.getByLabel('打印范围').selectOption({ label: '离退休党支部责任清单' });
+    await page.waitForURL(/\/plan\/seed2023\/print\?branch=tuixiu$/);
+    await page.getByLabel('纵向').check();
+    await page.getByLabel('签字栏').check();
+    const pdf = await printPdf(page, 8);
+    writeFileSync(join(ROOT, 'test-results/branch-print.pdf'), pdf);
+
+    const info = pdfInfo(pdf);
+    expect([Math.round(info.width), Math.round(info.height)]).toEqual([595, 842]);
+    const text = pdfText(pdf).replace(/\s+/g, '');
+    expect(text).toContain('离退休党支部责任清单');
+    expect(text).toContain('审定人：');
+    // Only the tasks 离退休党支部 is responsible for: every other point, and 保障措施's items.
+    const [x0, x1] = titleColumn('portrait');
+    expect(columnText(tableBody(pdfWords(pdf), 'portrait'), x0, x1)).toBe(
+      SEED_TASKS.filter((_, i) => i % 2 === 1 || i >= 10).join(''),
+    );
+    // A heading is never the last line of a page: 三、保障措施 went over with its items.
+    const heading = pdfWords(pdf).find((w) => w.text === '三、保障措施');
+    expect(heading?.page).toBe(2);
   });
 });
