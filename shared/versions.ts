@@ -3,6 +3,7 @@ import { AppError } from './errors.ts';
 import { LOCAL_EDIT } from './origins.ts';
 import { readPlan, type Plan } from './read.ts';
 import { str } from './schema.ts';
+import { planTable } from './table.ts';
 import { wellFormed } from './text-diff.ts';
 
 /** Top-level Y.Map: version id → the agreed version, one plain value each. */
@@ -17,6 +18,7 @@ export interface VersionInfo {
   readonly by: string;
   /** When, ISO 8601. */
   readonly at: string;
+  /** Tasks as the printed table numbers them (序号 1…N), not headings. */
   readonly taskCount: number;
 }
 
@@ -33,8 +35,8 @@ export function versionsOf(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap<unknown>(VERSIONS);
 }
 
-function countTasks(nodes: Plan['tasks']): number {
-  return nodes.reduce((n, t) => n + 1 + countTasks(t.children), 0);
+function countTasks(plan: Plan): number {
+  return planTable(plan).reduce((n, r) => n + (r.kind === 'task' ? 1 : 0), 0);
 }
 
 /**
@@ -90,7 +92,7 @@ export function readVersion(doc: Y.Doc, id: string): Version | null {
     name: str(r['name']),
     by: str(r['by']),
     at: str(r['at']),
-    taskCount: countTasks(plan.tasks),
+    taskCount: countTasks(plan),
     plan,
   };
 }

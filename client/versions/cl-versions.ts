@@ -153,7 +153,7 @@ export class ClVersions extends LitElement {
     return html`<li>
       <span class="name">${v.name}</span>
       <span class="meta"
-        >${msg(str`${v.by} 审定 · ${formatDate(v.at.slice(0, 10))} · ${v.taskCount} 项`, { id: 'versions.meta' })}</span
+        >${msg(str`${v.by} 审定 · ${formatDate(v.at.slice(0, 10))} · ${v.taskCount} 项任务`, { id: 'versions.meta' })}</span
       >
       <a href=${printPath(this.session.planId, { version: v.id })}
         >${msg(str`查看和打印 ${v.name}`, { id: 'versions.open' })}</a

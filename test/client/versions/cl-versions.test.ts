@@ -59,7 +59,7 @@ describe('cl-versions', () => {
     await el.updateComplete;
 
     expect(readVersions(s.doc)).toMatchObject([
-      { name: '2023年4月党组会审定稿', by: '张三', at: '2023-04-10', taskCount: 2 },
+      { name: '2023年4月党组会审定稿', by: '张三', at: '2023-04-10', taskCount: 1 },
     ]);
     expect(items(el)).toEqual(['2023年4月党组会审定稿']);
     expect(el.shadowRoot!.querySelector('cl-agree-dialog')).toBeNull();
