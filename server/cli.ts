@@ -99,16 +99,28 @@ async function serve(args: readonly string[]): Promise<number> {
   }
   const logger = createLogger(level);
   const dataDir = resolve(values.data ?? './data');
-  const relay = await startRelay({
-    host: values.host ?? '127.0.0.1',
-    port,
-    dataDir,
-    durability,
-    logger,
-    limits: definedLimits,
-    ...(maxDbMb === undefined ? {} : { maxDbBytes: maxDbMb * 1024 * 1024 }),
-    ...(maxConnections === undefined ? {} : { maxConnections }),
-  });
+  let relay: Awaited<ReturnType<typeof startRelay>>;
+  try {
+    relay = await startRelay({
+      host: values.host ?? '127.0.0.1',
+      port,
+      dataDir,
+      durability,
+      logger,
+      limits: definedLimits,
+      ...(maxDbMb === undefined ? {} : { maxDbBytes: maxDbMb * 1024 * 1024 }),
+      ...(maxConnections === undefined ? {} : { maxConnections }),
+    });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      process.stderr.write(
+        `qingdan serve: cannot listen on ${values.host ?? '127.0.0.1'}:${port} (${String(code)})\n`,
+      );
+      return 1;
+    }
+    throw error;
+  }
   logger.info({ event: 'listening', url: relay.url, data: dataDir, durability }, 'relay listening');
   process.stdout.write(
     `qingdan relay listening on ${relay.url}/ (data: ${dataDir})\nOpen ${relay.url}/ in a browser.\n`,

@@ -57,8 +57,19 @@ export function planIdFromUrl(rawUrl: string | undefined): string | null {
   return PLAN_ID_PATTERN.test(id) ? id : null;
 }
 
+/**
+ * Extra HTTP routes (e.g. issue 7's invite API): called for every request that is not
+ * /healthz or /metrics, before static files; returns true when it answered the request.
+ */
+export type HttpRoutes = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  pathname: string,
+) => boolean | Promise<boolean>;
+
 /** Dependencies of the HTTP server. */
 export interface HttpDeps {
+  readonly routes?: HttpRoutes;
   readonly rooms: RoomRegistry;
   readonly metrics: RelayMetrics;
   readonly logger: Logger;
@@ -210,11 +221,6 @@ export function createRelayHttp(deps: HttpDeps): RelayHttp {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const pathname = query === -1 ? url : url.slice(0, query);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD');
-      sendText(res, 405, 'method not allowed\n');
-      return;
-    }
     if (pathname === '/healthz') {
       sendText(
         res,
@@ -245,7 +251,35 @@ export function createRelayHttp(deps: HttpDeps): RelayHttp {
       );
       return;
     }
-    serveStatic(req, res, deps.staticDir, pathname);
+    const rest = (): void => {
+      if (res.headersSent || res.writableEnded) return;
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('allow', 'GET, HEAD');
+        sendText(res, 405, 'method not allowed\n');
+        return;
+      }
+      serveStatic(req, res, deps.staticDir, pathname);
+    };
+    if (deps.routes === undefined) {
+      rest();
+      return;
+    }
+    let handled: boolean | Promise<boolean>;
+    try {
+      handled = deps.routes(req, res, pathname);
+    } catch (error) {
+      handled = Promise.reject(error);
+    }
+    Promise.resolve(handled).then(
+      (done) => {
+        if (!done) rest();
+      },
+      (error: unknown) => {
+        logger.error({ event: 'route_failed', ...errorFields(error) }, 'HTTP route failed');
+        if (!res.headersSent) sendText(res, 500, 'internal error\n');
+        else res.destroy();
+      },
+    );
   };
 
   const accept = (

@@ -27,7 +27,7 @@ export interface ImportCommandIo {
 /** The usage text of `qingdan import`. */
 export const IMPORT_USAGE = `usage: qingdan import FILE --json
        qingdan import FILE --plan ID [--data DIR] [--force]
-  FILE          a .txt (UTF-8, UTF-16 with BOM, GBK/GB18030) or .docx policy document
+  FILE          a .txt (UTF-8, UTF-16, GBK/GB18030) or .docx policy document
   --json        print the outline as JSON (UTF-8) on stdout
   --plan ID     create plan ID in the relay's store; refuses an ID that exists
   --data DIR    data dir of the store (default ./data; created when missing)
@@ -122,7 +122,16 @@ export async function runImportCommand(
   }
 
   const dataDir = resolve(values.data ?? './data');
-  const store = openStore(dataDir);
+  let store: ReturnType<typeof openStore>;
+  try {
+    store = openStore(dataDir);
+  } catch (error) {
+    // A data dir that is a file, or one we may not write: say so, do not crash.
+    io.stderr.write(
+      `qingdan import: cannot open the store in ${dataDir}: ${(error as Error).message}\n`,
+    );
+    return EXIT_REFUSED;
+  }
   try {
     if (await store.hasPlan(planId)) {
       io.stderr.write(

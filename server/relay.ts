@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createRelayHttp, allowAll, type Authorize } from './http.ts';
+import { createRelayHttp, allowAll, type Authorize, type HttpRoutes } from './http.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { RelayMetrics } from './metrics.ts';
 import { DEFAULT_LIMITS, RoomRegistry, type RoomLimits } from './rooms.ts';
@@ -29,6 +29,8 @@ export interface RelayOptions {
   readonly logger?: Logger;
   /** Access check at the upgrade; default {@link allowAll}. */
   readonly authorize?: Authorize;
+  /** Extra HTTP routes, tried before static files (see {@link HttpRoutes}). */
+  readonly routes?: HttpRoutes;
 }
 
 /** A running relay. */
@@ -63,6 +65,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     backgroundCheckpoint: true,
     ...(options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes }),
   });
+  // The checkpoint thread holds its own descriptors; open them before serving anyone.
+  await store.whenReady();
   const metrics = new RelayMetrics();
   const rooms = new RoomRegistry({ store, logger, metrics, limits });
   const { server, wss } = createRelayHttp({
@@ -70,6 +74,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     metrics,
     logger,
     authorize: options.authorize ?? allowAll,
+    ...(options.routes === undefined ? {} : { routes: options.routes }),
     staticDir: options.staticDir ?? fileURLToPath(new URL('../dist/client', import.meta.url)),
     version: packageVersion(),
     maxMessageBytes: limits.maxMessageBytes,

@@ -92,6 +92,9 @@ export interface RoomDeps {
   readonly limits: RoomLimits;
 }
 
+/** Removed awareness client ids remembered per plan (see Room.awarenessTombstones). */
+const MAX_AWARENESS_TOMBSTONES = 4096;
+
 interface AwarenessSlot {
   clock: number;
   state: string;
@@ -110,10 +113,17 @@ class Room {
   needsReload = false;
   readonly conns = new Set<Connection>();
   readonly awareness = new Map<number, AwarenessSlot>();
+  /**
+   * Clocks of awareness entries removed lately. Stock clients echo every awareness change
+   * they apply; an echo of a state sent just before its owner left must not bring it back.
+   */
+  readonly awarenessTombstones = new Map<number, number>();
   /** Client ids whose awareness changed this turn. */
   readonly dirtyAwareness = new Set<number>();
   /** Committed updates to relay at the end of this turn. */
   outUpdates: Uint8Array[] = [];
+  /** Connections whose updates are in `outUpdates`. */
+  readonly outSenders = new Set<Connection>();
   ready = false;
   disposed = false;
   unloadTimer: ReturnType<typeof setTimeout> | undefined;
@@ -173,6 +183,7 @@ export class Connection {
   private _awarenessTokens: number;
   private _lastRefill = performance.now();
   private _queued: Uint8Array[] = [];
+  private _queuedBytes = 0;
   private readonly _socket: Socket;
   private readonly _registry: RoomRegistry;
   /** The room of the connection's plan. */
@@ -214,7 +225,14 @@ export class Connection {
     }
     this._tokens -= 1;
     if (!this.room.ready) {
-      // The plan is still loading; the token bucket above bounds this queue.
+      // The plan is still loading: hold what the client sent, within bounds (the token bucket
+      // bounds the count, this the bytes).
+      this._queuedBytes += data.byteLength;
+      if (this._queuedBytes > 2 * limits.maxMessageBytes) {
+        metrics.error('rate_limited');
+        this.close(CLOSE_POLICY_VIOLATION, 'too much data before the plan was loaded');
+        return;
+      }
       this._queued.push(data);
       return;
     }
@@ -286,10 +304,22 @@ export class Connection {
     }
     const queued = this._queued;
     this._queued = [];
+    this._queuedBytes = 0;
     for (const data of queued) {
       if (this.closed) return;
       this._handle(data);
     }
+  }
+
+  /**
+   * Takes one token of the awareness rate limit. Only messages that change something are
+   * charged: stock clients echo every awareness change they receive, which must not use up
+   * their budget for their own changes.
+   */
+  takeAwarenessToken(): boolean {
+    if (this._awarenessTokens < 1) return false;
+    this._awarenessTokens -= 1;
+    return true;
   }
 
   /** Answers a sync step 1 with what the client lacks. */
@@ -352,11 +382,6 @@ export class Connection {
         this._registry.enqueueWrite(room, this, message.update);
         return;
       case 'awareness':
-        if (this._awarenessTokens < 1) {
-          this._registry.metrics.error('awareness_limit');
-          return;
-        }
-        this._awarenessTokens -= 1;
         this._registry.applyAwareness(room, this, message.entries);
         return;
       case 'query-awareness':
@@ -499,20 +524,7 @@ export class RoomRegistry {
       return;
     }
     if (room.disposed) return;
-    for (const update of updates) {
-      try {
-        Y.applyUpdate(room.doc, update);
-      } catch (error) {
-        // A stored row that does not apply (it was checked before it was stored, so this is
-        // not expected): keep serving the rest of the plan.
-        this.metrics.error('apply_update');
-        this.logger.error(
-          { event: 'bad_stored_update', plan: room.planId, ...errorFields(error) },
-          'skipped a stored update',
-        );
-      }
-    }
-    room.logRows = updates.length;
+    this._applyStored(room, updates);
     room.ready = true;
     for (const conn of [...room.conns]) conn.start();
     if (room.logRows >= this.limits.compactEvery) this._scheduleCompaction(room.planId);
@@ -529,23 +541,26 @@ export class RoomRegistry {
   /** Applies an awareness message from `conn`, within the per-plan and per-connection bounds. */
   applyAwareness(room: Room, conn: Connection, entries: readonly AwarenessEntry[]): void {
     const limits = this.limits;
+    const accepted: AwarenessEntry[] = [];
     for (const entry of entries) {
       const slot = room.awareness.get(entry.clientId);
       if (slot !== undefined && slot.owner !== conn && slot.owner !== null && !slot.owner.closed) {
-        // Another live connection's client id: ignore rather than let one peer rewrite another.
-        continue;
-      }
-      if (
-        !conn.awarenessClients.has(entry.clientId) &&
-        conn.awarenessClients.size >= limits.maxAwarenessClientsPerConnection
-      ) {
-        this.metrics.error('awareness_limit');
+        // Another live connection's client id (or an echo of it): never let one peer rewrite another.
         continue;
       }
       if (entry.state === 'null') {
         if (slot === undefined || slot.state === 'null' || entry.clock < slot.clock) continue;
       } else {
         if (slot !== undefined && entry.clock <= slot.clock) continue;
+        const removedAt = room.awarenessTombstones.get(entry.clientId);
+        if (slot === undefined && removedAt !== undefined && entry.clock <= removedAt) continue;
+        if (
+          !conn.awarenessClients.has(entry.clientId) &&
+          conn.awarenessClients.size >= limits.maxAwarenessClientsPerConnection
+        ) {
+          this.metrics.error('awareness_limit');
+          continue;
+        }
         if (
           (slot === undefined || slot.state === 'null') &&
           room.liveAwarenessEntries() >= limits.maxAwarenessEntriesPerPlan
@@ -554,15 +569,22 @@ export class RoomRegistry {
           continue;
         }
       }
+      accepted.push(entry);
+    }
+    if (accepted.length === 0) return;
+    if (!conn.takeAwarenessToken()) {
+      this.metrics.error('awareness_limit');
+      return;
+    }
+    for (const entry of accepted) {
       room.awareness.set(entry.clientId, { clock: entry.clock, state: entry.state, owner: conn });
+      room.awarenessTombstones.delete(entry.clientId);
       if (entry.state === 'null') conn.awarenessClients.delete(entry.clientId);
       else conn.awarenessClients.add(entry.clientId);
       room.dirtyAwareness.add(entry.clientId);
     }
-    if (room.dirtyAwareness.size > 0) {
-      this._dirtyRooms.add(room);
-      this._scheduleFlush();
-    }
+    this._dirtyRooms.add(room);
+    this._scheduleFlush();
   }
 
   /** Removes a closed connection: its awareness goes for everyone, its room may unload. */
@@ -605,7 +627,7 @@ export class RoomRegistry {
     room.unloadTimer = setTimeout(() => {
       room.unloadTimer = undefined;
       if (room.conns.size > 0 || room.disposed) return;
-      if (room.pendingWrites > 0 || room.dirtyAwareness.size > 0) {
+      if (room.pendingWrites > 0 || room.committing || room.dirtyAwareness.size > 0) {
         this._armUnload(room);
         return;
       }
@@ -620,8 +642,10 @@ export class RoomRegistry {
     if (room.unloadTimer !== undefined) clearTimeout(room.unloadTimer);
     room.unloadTimer = undefined;
     room.awareness.clear();
+    room.awarenessTombstones.clear();
     room.dirtyAwareness.clear();
     room.outUpdates = [];
+    room.outSenders.clear();
     room.doc.destroy();
     if (this._rooms.get(room.planId) === room) this._rooms.delete(room.planId);
     this._dirtyRooms.delete(room);
@@ -696,6 +720,7 @@ export class RoomRegistry {
           const room = w.room;
           room.logRows += 1;
           room.outUpdates.push(w.update);
+          room.outSenders.add(w.conn);
           this._dirtyRooms.add(room);
           if (room.logRows >= this.limits.compactEvery) this._scheduleCompaction(room.planId);
         }
@@ -771,29 +796,49 @@ export class RoomRegistry {
 
   private _broadcast(room: Room): void {
     if (room.disposed) return;
-    const messages: Uint8Array[] = [];
+    let update: Uint8Array | undefined;
+    let awareness: Uint8Array | undefined;
     if (room.outUpdates.length > 0) {
       const updates = room.outUpdates;
       room.outUpdates = [];
-      if (updates.length === 1 && updates[0] !== undefined) {
-        messages.push(encodeUpdate(updates[0]));
-      } else {
-        try {
-          messages.push(encodeUpdate(Y.mergeUpdates(updates)));
-        } catch {
-          for (const update of updates) messages.push(encodeUpdate(update));
-        }
+      try {
+        update = encodeUpdate(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+      } catch {
+        update = undefined;
+        for (const u of updates) this._sendToAll(room, encodeUpdate(u));
       }
     }
     if (room.dirtyAwareness.size > 0) {
-      messages.push(encodeAwareness(awarenessEntries(room, room.dirtyAwareness)));
+      awareness = encodeAwareness(awarenessEntries(room, room.dirtyAwareness));
       for (const clientId of room.dirtyAwareness) {
-        if (room.awareness.get(clientId)?.state === 'null') room.awareness.delete(clientId);
+        const slot = room.awareness.get(clientId);
+        if (slot?.state !== 'null') continue;
+        room.awareness.delete(clientId);
+        room.awarenessTombstones.set(clientId, slot.clock);
+        if (room.awarenessTombstones.size > MAX_AWARENESS_TOMBSTONES) {
+          const oldest = room.awarenessTombstones.keys().next();
+          if (oldest.done !== true) room.awarenessTombstones.delete(oldest.value);
+        }
       }
       room.dirtyAwareness.clear();
     }
+    // A turn with one sender: it has its own update already, so it is not echoed back, and
+    // the others are served first. (Awareness is echoed: y-websocket clients drop a connection
+    // that sent nothing for 30 s, and awareness renewals are what a lone client receives.)
+    const soleSender =
+      room.outSenders.size === 1 ? room.outSenders.values().next().value : undefined;
+    room.outSenders.clear();
     // One frame per message: a y-websocket client reads exactly one message per frame.
-    for (const conn of room.conns) for (const message of messages) conn.send(message);
+    for (const conn of room.conns) {
+      if (conn === soleSender) continue;
+      if (update !== undefined) conn.send(update);
+      if (awareness !== undefined) conn.send(awareness);
+    }
+    if (soleSender !== undefined && awareness !== undefined) soleSender.send(awareness);
+  }
+
+  private _sendToAll(room: Room, message: Uint8Array): void {
+    for (const conn of room.conns) conn.send(message);
   }
 
   private _heartbeat(): void {

@@ -113,6 +113,7 @@ const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { timeout: 5000 });
 try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+parentPort.postMessage('ready');
 const timer = setInterval(() => {
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
 }, workerData.intervalMs);
@@ -202,6 +203,7 @@ export class SqliteStore implements Store {
   };
   private readonly _appendTx: (updates: readonly PlanUpdate[]) => void;
   private _checkpointer: Worker | undefined;
+  private _ready: Promise<void> = Promise.resolve();
   private _closed = false;
 
   constructor(dir: string, options: SqliteStoreOptions = {}) {
@@ -225,10 +227,18 @@ export class SqliteStore implements Store {
           intervalMs: CHECKPOINT_INTERVAL_MS,
         },
       });
-      // A failing checkpoint thread must not take the relay down: SQLite then checkpoints
-      // when the last connection closes, and the WAL just grows meanwhile.
-      this._checkpointer.on('error', () => undefined);
-      this._checkpointer.unref();
+      const worker = this._checkpointer;
+      this._ready = new Promise<void>((resolve) => {
+        worker.once('message', () => resolve());
+        // A failing checkpoint thread must not take the relay down: SQLite then checkpoints
+        // when the last connection closes, and the WAL just grows meanwhile.
+        worker.once('error', () => resolve());
+        worker.once('exit', () => resolve());
+      });
+      worker.on('error', () => undefined);
+      // Ref'd until it is ready (someone may be awaiting that), then it must not keep the
+      // process alive on its own.
+      void this._ready.then(() => worker.unref());
     }
     this._stmts = {
       hasPlan: this._db.prepare('SELECT 1 AS one FROM plans WHERE id = ?'),
@@ -286,6 +296,11 @@ export class SqliteStore implements Store {
       PRAGMA user_version = ${SCHEMA_VERSION};
       COMMIT;
     `);
+  }
+
+  /** Resolves once the checkpoint thread (if any) has opened the database. */
+  whenReady(): Promise<void> {
+    return this._ready;
   }
 
   /**

@@ -1,13 +1,80 @@
 import * as Y from 'yjs';
-import { get, update } from 'idb-keyval';
+import { get, promisifyRequest, set, type UseStore } from 'idb-keyval';
 import { FROM_STORAGE } from '../../shared/index.ts';
 import { docsStore, relayStore } from './stores.ts';
 import { storageProblem, type StorageProblem } from './errors.ts';
 
 /** How long local updates gather before one write (the issue asks for about 100 ms). */
 export const SAVE_DELAY_MS = 100;
-/** Compact after this many writes, so the stored update stays bounded by the plan's size. */
+/** Compact after this many writes, so what is stored stays bounded by the plan's size. */
 const COMPACT_EVERY = 50;
+
+/**
+ * Layout: one IndexedDB record per write, keyed `[planId, entryKey]`, each a Yjs update.
+ * A write only appends (no read, no merge of the whole plan on every keystroke — that costs
+ * tens of milliseconds on a plan of 2,000 tasks), and its key is unique, so two tabs that
+ * write the same plan never overwrite each other. Compaction reads every record of the plan,
+ * merges them into the doc and replaces them by one state update, all in one IndexedDB
+ * transaction, so a write from another tab lands either before it (and is merged) or after
+ * it (and is kept).
+ */
+function planRange(planId: string): IDBKeyRange {
+  // Arrays sort after strings and numbers, so [planId, []] bounds every [planId, string].
+  return IDBKeyRange.bound([planId], [planId, []]);
+}
+
+function entryKey(): string {
+  return `${Date.now().toString(36).padStart(9, '0')}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** Every stored update of a plan, merged; null when nothing is stored. */
+export async function loadDocState(
+  planId: string,
+  store: UseStore = docsStore(),
+): Promise<Uint8Array | null> {
+  const all = await store('readonly', (s) => promisifyRequest(s.getAll(planRange(planId))));
+  const updates = all.filter((u): u is Uint8Array => u instanceof Uint8Array);
+  if (updates.length === 0) return null;
+  return updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates);
+}
+
+/** Bytes stored for a plan (all its records). */
+export async function storedBytes(planId: string, store: UseStore = docsStore()): Promise<number> {
+  const all = await store('readonly', (s) => promisifyRequest(s.getAll(planRange(planId))));
+  return all.reduce((n: number, u) => n + (u instanceof Uint8Array ? u.byteLength : 0), 0);
+}
+
+/** Appends one update to a plan's records. */
+export async function appendUpdate(
+  planId: string,
+  update: Uint8Array,
+  store: UseStore = docsStore(),
+): Promise<void> {
+  await set([planId, entryKey()], update, store);
+}
+
+/**
+ * Replaces a plan's records by the state of `doc`, after merging every stored record into
+ * `doc` (with origin FROM_STORAGE), in one transaction.
+ */
+export async function compactDoc(
+  doc: Y.Doc,
+  planId: string,
+  store: UseStore = docsStore(),
+): Promise<void> {
+  await store('readwrite', async (s) => {
+    const range = planRange(planId);
+    const [keys, values] = await Promise.all([
+      promisifyRequest(s.getAllKeys(range)),
+      promisifyRequest(s.getAll(range)),
+    ]);
+    const updates = values.filter((u): u is Uint8Array => u instanceof Uint8Array);
+    if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates), FROM_STORAGE);
+    for (const k of keys) s.delete(k);
+    s.put(Y.encodeStateAsUpdate(doc), [planId, entryKey()]);
+    return promisifyRequest(s.transaction);
+  });
+}
 
 /** A Y.Doc bound to its copy in IndexedDB. */
 export interface DocPersistence {
@@ -15,7 +82,7 @@ export interface DocPersistence {
   readonly whenLoaded: Promise<void>;
   /** Writes whatever is pending now (pagehide, tests). */
   flush(): Promise<void>;
-  /** Replaces the stored state by one compact update, merging what other tabs wrote. */
+  /** Replaces the stored records by one compact update, merging what other tabs wrote. */
   compact(): Promise<void>;
   /** Stops saving; flushes what is pending first. Idempotent. */
   dispose(): Promise<void>;
@@ -29,9 +96,7 @@ export interface PersistOptions {
 
 /**
  * Loads a plan from IndexedDB into `doc` and saves every later change (except what came
- * from storage itself) within `delayMs`. Every write is a read-merge-write in one
- * IndexedDB transaction (`update`), so two tabs editing the same plan offline never
- * overwrite each other: each write merges into whatever is stored.
+ * from storage itself) within `delayMs`.
  */
 export function persistDoc(doc: Y.Doc, planId: string, opts: PersistOptions = {}): DocPersistence {
   const delay = opts.delayMs ?? SAVE_DELAY_MS;
@@ -49,11 +114,13 @@ export function persistDoc(doc: Y.Doc, planId: string, opts: PersistOptions = {}
     if (timer === undefined) timer = setTimeout(() => void flush(), delay);
   };
 
-  // Writes run one after another, so a compaction never races a pending merge.
+  // Writes run one after another, so a compaction never races a pending append.
   const enqueue = (job: () => Promise<void>): Promise<void> => {
     chain = chain.then(job).catch(report);
     return chain;
   };
+
+  const compact = (): Promise<void> => enqueue(() => compactDoc(doc, planId));
 
   const flush = (): Promise<void> => {
     if (timer !== undefined) clearTimeout(timer);
@@ -62,30 +129,13 @@ export function persistDoc(doc: Y.Doc, planId: string, opts: PersistOptions = {}
     const next = pending.length === 1 ? (pending[0] as Uint8Array) : Y.mergeUpdates(pending);
     pending = [];
     writes += 1;
-    const job = enqueue(() =>
-      update<Uint8Array>(planId, (old) => (old ? Y.mergeUpdates([old, next]) : next), docsStore()),
-    );
-    return writes % COMPACT_EVERY === 0 ? job.then(compact) : job;
+    const job = enqueue(() => appendUpdate(planId, next));
+    return writes % COMPACT_EVERY === 0 ? compact() : job;
   };
-
-  const compact = (): Promise<void> =>
-    enqueue(() =>
-      update<Uint8Array>(
-        planId,
-        (old) => {
-          // Whatever another tab stored meanwhile comes into this doc first, so the compact
-          // state written back holds it too. Applying is synchronous: still inside the
-          // IndexedDB transaction.
-          if (old) Y.applyUpdate(doc, old, FROM_STORAGE);
-          return Y.encodeStateAsUpdate(doc);
-        },
-        docsStore(),
-      ),
-    );
 
   const whenLoaded = (async () => {
     try {
-      const stored = await get<Uint8Array>(planId, docsStore());
+      const stored = await loadDocState(planId);
       if (disposed) return;
       if (stored) Y.applyUpdate(doc, stored, FROM_STORAGE);
     } catch (e) {
@@ -107,22 +157,9 @@ export function persistDoc(doc: Y.Doc, planId: string, opts: PersistOptions = {}
   };
 }
 
-/**
- * Stores a whole document as a plan's state (a plan created or imported on this device),
- * merged into anything already stored under that id.
- */
+/** Stores a whole document as a plan's state (a plan created or imported on this device). */
 export async function saveDocState(planId: string, doc: Y.Doc): Promise<void> {
-  const state = Y.encodeStateAsUpdate(doc);
-  await update<Uint8Array>(
-    planId,
-    (old) => (old ? Y.mergeUpdates([old, state]) : state),
-    docsStore(),
-  );
-}
-
-/** The stored state of a plan, or null. */
-export async function loadDocState(planId: string): Promise<Uint8Array | null> {
-  return (await get<Uint8Array>(planId, docsStore())) ?? null;
+  await appendUpdate(planId, Y.encodeStateAsUpdate(doc));
 }
 
 /** The relay's state vector as last seen for a plan, or null. */
@@ -131,5 +168,5 @@ export async function loadRelayStateVector(planId: string): Promise<Uint8Array |
 }
 
 export async function saveRelayStateVector(planId: string, sv: Uint8Array): Promise<void> {
-  await update<Uint8Array>(planId, () => sv, relayStore());
+  await set(planId, sv, relayStore());
 }

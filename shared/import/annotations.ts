@@ -47,6 +47,10 @@ const KEY_RE = new RegExp(`(${KEY_ALT})[ \\u3000]*[：:]`, 'g');
 const LINE_RE = new RegExp(`^[（(【\\[]?[ \\u3000]*(?:${KEY_ALT})[ \\u3000]*[：:]`);
 /** A keyed parenthetical anywhere: （牵头单位：办公室；完成时限：6月底前）. */
 const PAREN_RE = new RegExp(`[（(][ \\u3000]*((?:${KEY_ALT})[ \\u3000]*[：:][^（）()]*)[）)]`, 'g');
+/** Keys ending a paragraph after its last sentence: “…落实到位。牵头单位：办公室；配合单位：各股室。” */
+const TRAILING_KEYED_RE = new RegExp(
+  `(^|[。；;！？!?\\n])[ \\u3000]*((?:${KEY_ALT})[ \\u3000]*[：:][^。\\n]*)[。．.]?[ \\u3000]*$`,
+);
 /** A trailing （A、B负责） / （A牵头，B配合）. */
 const TRAILING_PAREN_RE = /[（(]([^（）()。\n]{2,80}?)[）)][。．.；;]?\s*$/;
 /** A trailing sentence “(由)A会同B负责。”. */
@@ -137,6 +141,9 @@ function addOwners(into: Responsibility, names: readonly string[]): void {
  */
 export function extractAnnotations(text: string, into: Responsibility, keepStop = true): string {
   let out = text.replace(PAREN_RE, (all, inner: string) => (readKeyed(inner, into) ? '' : all));
+  const keyed = TRAILING_KEYED_RE.exec(out);
+  if (keyed !== null && readKeyed(keyed[2] ?? '', into))
+    out = out.slice(0, keyed.index) + (keyed[1] ?? '');
   const tail = TRAILING_PAREN_RE.exec(out);
   if (tail) {
     const found = readTrailingParenthetical(tail[1] ?? '');

@@ -60,7 +60,7 @@ const HAN = '[一二三四五六七八九十百零〇]';
 const DIG = '[0-9０-９]';
 const SP = '[ \\t\\u3000]';
 /** Units that make “1.5亿” or “2.3万元” a quantity, not a heading. */
-const UNIT = /^[亿万千百元%％倍个米吨亩年月日天周岁人次家所件项台辆户名]/;
+const UNIT = /^[亿万千百元%％倍个米吨亩年月日天周岁次户]/;
 
 const RE_CHAPTER = new RegExp(`^第(${HAN}+|${DIG}+)(部分|章|节|条)`);
 const RE_HAN = new RegExp(`^(${HAN}{1,3})[、．.]`);
@@ -149,8 +149,6 @@ export function markerAt(s: string, decimal: boolean): Marker | null {
     );
   }
   if ((m = RE_ARABIC.exec(s))) {
-    const after = s.slice(m[0].length);
-    if (UNIT.test(after) && m[2] !== '、') return null;
     const digits = asciiDigits(m[1] ?? '');
     if (decimal) return marker('decimal-1', digits, Number(digits), s, m[0].length);
     const sep = m[2] === '、' ? '、' : '.';
@@ -163,7 +161,17 @@ export function markerAt(s: string, decimal: boolean): Marker | null {
   return null;
 }
 
-function marker(kind: MarkerKind, label: string, value: number, s: string, len: number): Marker {
+/** “（一）至（三）项”, “第一条和第二条”: labels named in a sentence, not headings. */
+const REFERENCE = /^[至到和与及、]/;
+
+function marker(
+  kind: MarkerKind,
+  label: string,
+  value: number,
+  s: string,
+  len: number,
+): Marker | null {
+  if (REFERENCE.test(s.slice(len))) return null;
   return { kind, label, value, length: skipSpace(s, len) };
 }
 

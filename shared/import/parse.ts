@@ -36,9 +36,13 @@ const SENTENCE_END = /[。；;！？!?]$/;
 const DATE_LINE =
   /^(\d{4}|[〇零一二三四五六七八九]{4})[ \u3000]*年[ \u3000]*[\d一二三四五六七八九十]{1,3}[ \u3000]*月[ \u3000]*[\d一二三四五六七八九十]{1,3}[ \u3000]*日$/;
 const PUBLISH_LINE = /^[（(]此件.{0,10}[）)]$/;
+/** An issuing office's name on a line of its own. */
+const ORG_LINE =
+  /^[^，,。；;：:、]{2,30}(党组|党委|党工委|委员会|人民政府|政府|局|厅|办公室|支部|总支|中心|公司)$/;
 /** How the titles of plans end. */
 const PLAN_KIND = /(要点|方案|意见|清单|计划|办法|细则|分工|安排)$/;
-const PAGE_LINE = /^[-—–－]\s*\d+\s*[-—–－]$/;
+/** Page numbers left by a PDF or Word conversion: “— 2 —”, “- 2 -”, “第 2 页 共 5 页”. */
+const PAGE_LINE = /^[-—–－]\s*\d+\s*[-—–－]$|^第\s*\d+\s*页(?:[,，\s]*共\s*\d+\s*页)?$/;
 const TOC_ENTRY_TAIL = /[ \u3000]*(?:[.．…·•‥_\-—]{2,}|\t)[ \u3000]*\d*[ \u3000]*$/;
 
 /**
@@ -123,8 +127,17 @@ function prepareLines(text: string): string[] {
         raw.splice(first, 1, m[1] ?? '', head.trim().slice((m[1] ?? '').length));
     }
   }
-  const physical = raw.map((l) => l.replace(/[\s\u3000]+$/, ''));
-  return joinHardWraps(physical, physical.map(cleanLine));
+  // Page numbers go first: a page break must not stop a wrapped line from being joined.
+  const physical: string[] = [];
+  const cleaned: string[] = [];
+  for (const l of raw) {
+    const trimmed = l.replace(/[\s\u3000]+$/, '');
+    const clean = cleanLine(trimmed);
+    if (PAGE_LINE.test(clean)) continue;
+    physical.push(trimmed);
+    cleaned.push(clean);
+  }
+  return joinHardWraps(physical, cleaned);
 }
 
 function cleanLine(raw: string): string {
@@ -255,8 +268,8 @@ function joinLongLines(lines: string[]): string[] {
       !isMarker &&
       !line.includes('\t') &&
       !prev.includes('\t') &&
-      cpLength(prev) >= 20 &&
-      !/[。！？；：:;!?…]$/.test(prev) &&
+      // Long and not ending a sentence, or ending mid-sentence (，、).
+      (/[，,、]$/.test(prev) || (cpLength(prev) >= 20 && !/[。！？；：:;!?…]$/.test(prev))) &&
       !isAnnotationLine(line) &&
       !isAnnotationLine(prev) &&
       !DATE_LINE.test(line)
@@ -302,13 +315,13 @@ function isAddressee(line: string): boolean {
   );
 }
 
-function isTitleLike(line: string): boolean {
+function isTitleLike(line: string, decimal = false): boolean {
   return (
     line !== '' &&
     cpLength(line) <= 80 &&
     !/[。；;]/.test(line) &&
     !/[：:，,、]$/.test(line) &&
-    markerAt(line, false) === null &&
+    markerAt(line, decimal) === null &&
     !isAnnotationLine(line) &&
     !DATE_LINE.test(line) &&
     !line.includes('\t')
@@ -387,18 +400,46 @@ class OutlineReader {
     )
       i++;
     const first = lines[i] ?? '';
-    if (!isTitleLike(first) || /^目录$/.test(first)) return i;
+    if (!isTitleLike(first, this.decimal) || /^目录$/.test(first)) return i;
     let title = first;
     i++;
     while (i < lines.length) {
       const next = lines[i] ?? '';
-      if (!isTitleLike(next) || cpLength(next) > 40 || /^[（(]/.test(next) || /^目录$/.test(next))
+      if (
+        !isTitleLike(next, this.decimal) ||
+        cpLength(next) > 40 ||
+        /^[（(]/.test(next) ||
+        /^目录$/.test(next)
+      )
         break;
       if (cpLength(title) + cpLength(next) > 100) break;
       // A title wraps over two or three short lines; the addressee (…：), a subtitle
       // (（…通过）), a date or a sentence ends it.
       title += next;
       i++;
+    }
+    // The issuing office on a line of its own, then the title after a blank line.
+    if (ORG_LINE.test(title) && !PLAN_KIND.test(title) && !/通知$/.test(title)) {
+      let j = i;
+      while (j < lines.length && lines[j] === '') j++;
+      const next = lines[j] ?? '';
+      if (isTitleLike(next, this.decimal) && cpLength(next) <= 60) {
+        let k = j + 1;
+        let rest = next;
+        while (
+          k < lines.length &&
+          isTitleLike(lines[k] ?? '', this.decimal) &&
+          cpLength(lines[k] ?? '') <= 40 &&
+          !/^[（(]/.test(lines[k] ?? '')
+        ) {
+          rest += lines[k] ?? '';
+          k++;
+        }
+        if (PLAN_KIND.test(rest) || /通知$/.test(rest)) {
+          title += rest;
+          i = k;
+        }
+      }
     }
     const wrapper = /关于(?:印发|转发|下发|发布|制定)(.+?)的通知$/.exec(title);
     if (wrapper) {
@@ -411,10 +452,14 @@ class OutlineReader {
         const l = lines[j] ?? '';
         const next = lines[j + 1] ?? '';
         if (markerAt(l, this.decimal) !== null && !isAttachmentListing(lines, j)) break;
-        if (!isTitleLike(l) || /印发|通知|^附[ \u3000]*件/.test(l)) continue;
+        if (!isTitleLike(l, this.decimal) || /印发|通知|^附[ \u3000]*件/.test(l)) continue;
         const one = strip(l);
         const two = strip(l + next);
-        if (isTitleLike(next) && cpLength(next) <= 40 && (two === name || two.endsWith(name))) {
+        if (
+          isTitleLike(next, this.decimal) &&
+          cpLength(next) <= 40 &&
+          (two === name || two.endsWith(name))
+        ) {
           this.title = l + next;
           return j + 2;
         }
@@ -431,7 +476,11 @@ class OutlineReader {
       for (let j = first - 1; j >= i; j--) {
         const l = lines[j] ?? '';
         if (l === '') continue;
-        if (isTitleLike(l) && PLAN_KIND.test(l) && !/通知$|^附[ \u3000]*件|^\d/.test(l)) {
+        if (
+          isTitleLike(l, this.decimal) &&
+          PLAN_KIND.test(l) &&
+          !/通知$|^附[ \u3000]*件|^\d/.test(l)
+        ) {
           this.title = l;
           return j + 1;
         }
@@ -449,30 +498,34 @@ class OutlineReader {
 
   private readLine(line: string): void {
     for (const segment of this.splitAtMarkers(line)) {
+      // “附件：1.重点任务分工表 2.…”: a list of attachments, wherever it stands, is not outline.
+      const attachment =
+        isAttachmentLabel(segment) || /^附[ \u3000]*件[ \u3000]*\d*[：:]/.test(segment);
+      if (attachment || this.listsAttachment(segment)) {
+        this.afterAttachmentLabel = true;
+        continue;
+      }
+      this.afterAttachmentLabel = false;
       const m = markerAt(segment, this.decimal);
-      if (m !== null && !(this.root.length === 0 && this.isLetterListing(segment))) {
+      if (m !== null) {
         this.open(m.kind, m.label, m.value, segment.slice(m.length));
         continue;
       }
       const node = this.current();
       if (node === null) {
-        const attachment = /^附[ \u3000]*件[ \u3000]*\d*[：:]?/.test(segment);
-        const listing =
-          this.afterAttachmentLabel &&
-          /^[0-9０-９]{1,2}[.．、]/.test(segment) &&
-          !/[。；;]/.test(segment);
-        this.afterAttachmentLabel = attachment || listing;
-        if (attachment || listing || isAddressee(segment) || PUBLISH_LINE.test(segment)) continue;
+        // （2024年2月28日局党组会议审议通过）: how the document was adopted, not its text.
+        const adopted = /^[（(][^（）()]*(通过|印发|发布|修订|施行)[）)]$/.test(segment);
+        if (adopted || isAddressee(segment) || PUBLISH_LINE.test(segment)) continue;
         this.preamble.push(segment);
       } else node.lines.push(segment);
     }
   }
 
-  /** “附件：1.XX方案” in a 通知's letter is a list of attachments, not the outline. */
-  private isLetterListing(segment: string): boolean {
+  /** A numbered line right under 附件： (“1.重点任务分工表”): an attachment's name. */
+  private listsAttachment(segment: string): boolean {
     return (
       this.afterAttachmentLabel &&
-      /方案|要点|清单|意见|办法|计划|细则/.test(segment) &&
+      /^[0-9０-９]{1,2}[.．、]/.test(segment) &&
       cpLength(segment) <= 50 &&
       !/[。；;]/.test(segment)
     );

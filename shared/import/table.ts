@@ -111,7 +111,13 @@ export function readTable(
     if (leadUnits[0] !== undefined) r.leadUnit = leadUnits[0];
     for (const n of leadUnits) if (!r.owners.includes(n)) r.owners.push(n);
     for (const k of columns.owners)
-      for (const n of splitNames(at(k))) if (!r.owners.includes(n)) r.owners.push(n);
+      for (const name of splitNames(at(k))) {
+        // 办公室（牵头）: the unit marked 牵头 leads.
+        const marked = /^(.+?)[（(]牵头[）)]$/.exec(name);
+        const n = marked?.[1] ?? name;
+        if (marked !== null) r.leadUnit ??= n;
+        if (!r.owners.includes(n)) r.owners.push(n);
+      }
     const person = at(columns.person);
     if (person !== '') r.person = person;
     const deadline = at(columns.deadline);

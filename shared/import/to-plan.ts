@@ -39,7 +39,8 @@ function clip(s: string, max: number): string {
 }
 
 /**
- * Fills an empty plan from an outline, in one transaction: the plan's title and year, a
+ * Fills an empty plan from an outline, in one transaction: the plan's title and year (unless
+ * the document already has them: `createPlan` never overwrites), a
  * branch per distinct owner name (reusing a branch of that name), and a task per node with
  * its number, title, body as measures, lead, owners, and deadline (text, and the date the
  * text names). Throws ImportError('plan-not-empty') when the document already has tasks:
@@ -52,8 +53,10 @@ export function outlineToPlan(
 ): OutlineToPlanResult {
   if (tasksOf(doc).size > 0)
     throw new ImportError('plan-not-empty', importErrorMessage('plan-not-empty'));
-  const title = clip(options.title ?? outline.title ?? DEFAULT_TITLE, MAX_SHORT);
-  const titleYear = /((?:19|20)\d{2})\s*年/.exec(title)?.[1];
+  const title = clip(options.title ?? (outline.title || DEFAULT_TITLE), MAX_SHORT);
+  const found = Number(/((?:19|20)\d{2})\s*年/.exec(title)?.[1]);
+  // The plan API takes years from 1949 to 2999.
+  const titleYear = found >= 1949 && found <= 2999 ? found : undefined;
   const taskIds: string[] = [];
   const branches: Record<string, string> = {};
   const origin = options.origin ?? LOCAL_EDIT;
@@ -63,8 +66,7 @@ export function outlineToPlan(
 
   doc.transact(() => {
     const existing = readPlan(doc);
-    const year =
-      options.year ?? existing.year ?? (titleYear !== undefined ? Number(titleYear) : undefined);
+    const year = options.year ?? existing.year ?? titleYear;
     createPlan(doc, year !== undefined ? { title, year } : { title }, opts);
     const planYear = readPlan(doc).year ?? year ?? null;
     for (const b of existing.branches) branches[b.name] = b.id;

@@ -13,7 +13,13 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import { eventually } from '../helpers/eventually.ts';
-import { REPO_ROOT, makeTempDir, spawnRelay } from '../helpers/relay.ts';
+import {
+  HEAP_PROBE_IMPORT,
+  REPO_ROOT,
+  heapAfterGc,
+  makeTempDir,
+  spawnRelay,
+} from '../helpers/relay.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -29,13 +35,7 @@ const pinned = spawnSync('taskset', ['-p', '-c', LOAD_CORE, String(process.pid)]
 const tasksetOk = pinned.status === 0;
 process.setMaxListeners(0);
 
-/** Loaded into both relays: on SIGUSR2, collect garbage and write heapUsed to HEAP_PROBE_FILE. */
-const HEAP_PROBE = `data:text/javascript,${encodeURIComponent(`
-import { writeFileSync } from 'node:fs';
-process.on('SIGUSR2', () => {
-  globalThis.gc(); globalThis.gc();
-  writeFileSync(process.env.HEAP_PROBE_FILE, String(process.memoryUsage().heapUsed));
-});`)}`;
+const HEAP_PROBE = HEAP_PROBE_IMPORT;
 
 interface Target {
   readonly name: 'ours' | 'reference' | 'floor';
@@ -118,11 +118,16 @@ function bundleOurs(): string | undefined {
 async function startOurs(): Promise<Target> {
   const dir = makeTempDir('qingdan-bench-');
   const heapFile = `${dir}.heap`;
-  process.env.HEAP_PROBE_FILE = heapFile;
   const script = bundleOurs();
   const relay = await spawnRelay(dir, ['--unload-grace-ms', '500'], {
     taskset: RELAY_CORE,
-    nodeArgs: ['--expose-gc', '--import', HEAP_PROBE],
+    heapProbe: true,
+    nodeArgs: [
+      // BENCH_PROFILE=DIR writes a CPU profile of our relay there (at its exit).
+      ...(process.env.BENCH_PROFILE === undefined
+        ? []
+        : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]),
+    ],
     ...(script === undefined ? {} : { script }),
   });
   return {
@@ -218,10 +223,8 @@ function peakRss(pid: number): number {
   return Number(match?.[1] ?? 0) * 1024;
 }
 
-async function probeHeap(target: Target): Promise<number> {
-  rmSync(target.heapFile, { force: true });
-  process.kill(target.pid, 'SIGUSR2');
-  return eventually(() => Number(readFileSync(target.heapFile, 'utf8')), 10_000, 20);
+function probeHeap(target: Target): Promise<number> {
+  return heapAfterGc(target.pid, target.heapFile);
 }
 
 interface Client {

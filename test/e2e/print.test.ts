@@ -116,21 +116,23 @@ async function person(): Promise<WatchedPage> {
 }
 
 /**
- * The value under `key` in one of the client's IndexedDB stores (idb-keyval: one database
- * per store), or undefined.
+ * True when one of the client's IndexedDB stores (idb-keyval: one database per store) holds
+ * a record under `key`, or under an array key that starts with it (the plan's update log is
+ * stored as [planId, entry] records).
  */
-function stored(page: Page, db: string, store: string, key: string): Promise<unknown> {
+function stored(page: Page, db: string, store: string, key: string): Promise<boolean> {
   return page.evaluate(
     ([db, store, key]) =>
-      new Promise<unknown>((resolve) => {
+      new Promise<boolean>((resolve) => {
         const open = indexedDB.open(db);
-        open.onerror = () => resolve(undefined);
+        open.onerror = () => resolve(false);
         open.onsuccess = () => {
           const conn = open.result;
-          if (!conn.objectStoreNames.contains(store)) return resolve(undefined);
-          const get = conn.transaction(store).objectStore(store).get(key);
-          get.onsuccess = () => resolve(get.result === undefined ? undefined : true);
-          get.onerror = () => resolve(undefined);
+          if (!conn.objectStoreNames.contains(store)) return resolve(false);
+          const keys = conn.transaction(store).objectStore(store).getAllKeys();
+          keys.onsuccess = () =>
+            resolve(keys.result.some((k) => k === key || (Array.isArray(k) && k[0] === key)));
+          keys.onerror = () => resolve(false);
         };
       }),
     [db, store, key] as const,

@@ -5,7 +5,8 @@
  * sockets ({@link openRawSocket}). 127.0.0.1 only; every wait is bounded.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,25 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * A module for `node --expose-gc --import <this>`: on SIGUSR2 it collects garbage and writes
+ * heapUsed to the file named by HEAP_PROBE_FILE. Loaded by tests and benchmarks into the
+ * relay process (and the reference relay), never part of the relay itself.
+ */
+export const HEAP_PROBE_IMPORT = `data:text/javascript,${encodeURIComponent(`
+import { writeFileSync } from 'node:fs';
+process.on('SIGUSR2', () => {
+  globalThis.gc(); globalThis.gc();
+  writeFileSync(process.env.HEAP_PROBE_FILE, String(process.memoryUsage().heapUsed));
+});`)}`;
+
+/** Asks a process started with {@link HEAP_PROBE_IMPORT} for its heap after a full GC. */
+export async function heapAfterGc(pid: number, probeFile: string): Promise<number> {
+  rmSync(probeFile, { force: true });
+  process.kill(pid, 'SIGUSR2');
+  return eventually(() => Number(readFileSync(probeFile, 'utf8')), 10_000, 20);
+}
+
 /** A relay running as a child process. */
 export interface SpawnedRelay {
   readonly child: ChildProcess;
@@ -53,6 +73,8 @@ export interface SpawnedRelay {
   metric(name: string): Promise<number>;
   /** Open file descriptors of the child (/proc/PID/fd). */
   openFds(): number;
+  /** heapUsed after a full GC (needs `heapProbe: true`). */
+  heapAfterGc(): Promise<number>;
 }
 
 /** The /healthz body. */
@@ -66,15 +88,30 @@ export interface Health {
   memory: { rss: number; heapUsed: number };
 }
 
+/**
+ * GET over a fresh connection that is closed afterwards (no keep-alive pool), so that counting
+ * the relay's file descriptors is not disturbed by an idle pooled socket.
+ */
+export function httpGetText(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('error', reject);
+  });
+}
+
 /** Fetches and parses /healthz. */
 export async function fetchHealth(url: string): Promise<Health> {
-  const res = await fetch(`${url}/healthz`);
-  return (await res.json()) as Health;
+  return JSON.parse(await httpGetText(`${url}/healthz`)) as Health;
 }
 
 /** Reads one sample of /metrics; 0 when the sample is absent (a counter never incremented). */
 export async function fetchMetric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await httpGetText(`${url}/metrics`);
   for (const line of text.split('\n')) {
     if (line.startsWith(`${name} `)) return Number(line.slice(name.length + 1));
   }
@@ -95,9 +132,13 @@ export async function spawnRelay(
     taskset?: string;
     /** Script run instead of bin/qingdan.js (relative to the repo root); it gets the same argv. */
     script?: string;
+    /** Load {@link HEAP_PROBE_IMPORT}, for {@link SpawnedRelay.heapAfterGc}. */
+    heapProbe?: boolean;
   } = {},
 ): Promise<SpawnedRelay> {
+  const probeFile = `${dataDir}.heap`;
   const relayArgs = [
+    ...(options.heapProbe === true ? ['--expose-gc', '--import', HEAP_PROBE_IMPORT] : []),
     ...(options.nodeArgs ?? []),
     options.script ?? 'bin/qingdan.js',
     'serve',
@@ -113,10 +154,15 @@ export async function spawnRelay(
   ];
   const child =
     options.taskset === undefined
-      ? spawn(process.execPath, relayArgs, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn(process.execPath, relayArgs, {
+          cwd: REPO_ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, HEAP_PROBE_FILE: probeFile },
+        })
       : spawn('taskset', ['-c', options.taskset, process.execPath, ...relayArgs], {
           cwd: REPO_ROOT,
           stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, HEAP_PROBE_FILE: probeFile },
         });
   let stdout = '';
   let stderr = '';
@@ -169,6 +215,10 @@ export async function spawnRelay(
     health: () => fetchHealth(url),
     metric: (name) => fetchMetric(url, name),
     openFds: () => readdirSync(`/proc/${pid}/fd`).length,
+    heapAfterGc: () => {
+      if (options.heapProbe !== true) throw new Error('spawnRelay(…, { heapProbe: true }) first');
+      return heapAfterGc(pid, probeFile);
+    },
   };
 }
 

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { planIdFromUrl, type Authorize } from '../../server/http.ts';
+import { planIdFromUrl, type Authorize, type HttpRoutes } from '../../server/http.ts';
 import type { Relay } from '../../server/relay.ts';
 import { CLOSE_FORBIDDEN } from '../../server/protocol.ts';
 import * as Y from 'yjs';
@@ -35,11 +35,12 @@ afterEach(async () => {
   removeDir(dir);
 });
 
-async function start(authorize?: Authorize): Promise<Relay> {
+async function start(authorize?: Authorize, routes?: HttpRoutes): Promise<Relay> {
   relay = await startTestRelay({
     dataDir: join(dir, 'data'),
     staticDir,
     ...(authorize ? { authorize } : {}),
+    ...(routes ? { routes } : {}),
   });
   return relay;
 }
@@ -143,5 +144,19 @@ describe('HTTP', () => {
     expect(editor.doc.getMap('tasks').toJSON()).toEqual({ a: 1 });
     expect(seen).toEqual(['secret', 'nobody', 'shared', 'shared']);
     editor.destroy();
+  });
+
+  test('extra routes answer before static files, for any method; others fall through', async () => {
+    const r = await start(undefined, async (req, res, pathname) => {
+      if (!pathname.startsWith('/api/')) return false;
+      await Promise.resolve();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ method: req.method, pathname }));
+      return true;
+    });
+    const post = await fetch(`${r.url}/api/invites?x=1`, { method: 'POST' });
+    expect(await post.json()).toEqual({ method: 'POST', pathname: '/api/invites' });
+    expect((await fetch(`${r.url}/plan/abc`)).status).toBe(200);
+    expect((await fetch(`${r.url}/plan/abc`, { method: 'POST' })).status).toBe(405);
   });
 });

@@ -138,6 +138,13 @@ describe('qingdan import FILE --plan ID', () => {
     expect((await storedPlan(data, 'r1'))?.tasks).toHaveLength(4);
   });
 
+  it('says so when the data dir cannot be a store (it is a file)', async () => {
+    const notADir = tempFile('data', 'a file, not a directory');
+    const r = await run(seed(), '--plan', 'p1', '--data', notADir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot open the store');
+  });
+
   it('creates nothing, not even the data dir, from bad input', async () => {
     const data = join(temp(), 'data');
     const r = await run(tempFile('empty.txt', ''), '--plan', 'p1', '--data', data);

@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import type { Relay } from '../../server/relay.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { encodeAwareness } from '../../server/protocol.ts';
 import {
+  closed,
+  openRawSocket,
   connectClient,
   makeTempDir,
   removeDir,
@@ -125,5 +128,56 @@ describe('sync between stock y-websocket clients', () => {
       expect(b.provider.awareness.getStates().has(a.doc.clientID)).toBe(false);
       expect(c.provider.awareness.getStates().has(a.doc.clientID)).toBe(false);
     });
+  });
+
+  test("an echo of a departed client's awareness does not bring it back", async () => {
+    const owner = await openRawSocket(wsUrl, '/plan-echo');
+    const echoer = await openRawSocket(wsUrl, '/plan-echo');
+    const state = JSON.stringify({ user: { name: '李' } });
+    owner.send(encodeAwareness([{ clientId: 42, clock: 3, state }]));
+    await eventually(() => expect(relay.rooms.awarenessEntries).toBe(1));
+    // Another peer may not rewrite it while its owner is connected.
+    echoer.send(encodeAwareness([{ clientId: 42, clock: 9, state: '{"x":1}' }]));
+    const ownerGone = closed(owner);
+    owner.close();
+    await ownerGone;
+    await eventually(() => expect(relay.rooms.awarenessEntries).toBe(0));
+    // The echo of the last state its owner sent arrives after it left: ignored.
+    echoer.send(encodeAwareness([{ clientId: 42, clock: 3, state }]));
+    // A query-awareness after it: its answer (an awareness message) shows what the relay holds.
+    const answers: number[][] = [];
+    echoer.on('message', (data: Buffer) => answers.push([...data]));
+    const before = answers.length;
+    echoer.send(new Uint8Array([3]));
+    await eventually(() => expect(answers.length).toBeGreaterThan(before));
+    await eventually(() => expect(answers.at(-1)).toEqual([1, 1, 0]));
+    expect(relay.rooms.awarenessEntries).toBe(0);
+    const late = client('plan-echo');
+    await late.synced();
+    expect(late.provider.awareness.getStates().has(42)).toBe(false);
+    echoer.close();
+  });
+
+  test('a long update log is compacted in the background while clients keep editing', async () => {
+    await relay.close();
+    relay = await startTestRelay({ dataDir: dir, limits: { unloadGraceMs: 50, compactEvery: 20 } });
+    wsUrl = relay.url.replace('http', 'ws');
+    const a = client('plan-compact');
+    await a.synced();
+    const text = a.doc.getText('notes');
+    for (let i = 0; i < 100; i++) {
+      text.insert(text.length, `${i},`);
+      // One update per turn, so each is its own row.
+      await eventually(
+        async () => (await relay.store.logLength('plan-compact')) > 0 && a.provider.synced,
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await eventually(() => expect(relay.metrics.compactions).toBeGreaterThan(0));
+    await eventually(async () =>
+      expect(await relay.store.logLength('plan-compact')).toBeLessThan(40),
+    );
+    const late = client('plan-compact');
+    await eventually(() => expect(late.doc.getText('notes').toString()).toBe(text.toString()));
   });
 });

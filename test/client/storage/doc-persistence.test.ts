@@ -3,7 +3,12 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addTask, createPlan, readPlan, updateTask, FROM_STORAGE } from '../../../shared/index.ts';
-import { loadDocState, persistDoc, saveDocState } from '../../../client/storage/doc-persistence.ts';
+import {
+  loadDocState,
+  persistDoc,
+  saveDocState,
+  storedBytes,
+} from '../../../client/storage/doc-persistence.ts';
 import { storageProblem } from '../../../client/storage/errors.ts';
 
 // Each test uses its own plan id: deleting databases would block on idb-keyval's open
@@ -87,11 +92,11 @@ describe('persistDoc', () => {
       updateTask(doc, id, { title: (i % 2 === 0 ? '甲' : '乙').repeat(200) });
       await p.flush();
     }
-    const stored = (await loadDocState('p5'))?.byteLength ?? 0;
+    const stored = await storedBytes('p5');
     expect(history).toBeGreaterThan(50_000);
     expect(stored).toBeLessThan(history / 4);
     await p.compact();
-    const compacted = (await loadDocState('p5'))?.byteLength ?? 0;
+    const compacted = await storedBytes('p5');
     expect(compacted).toBeLessThanOrEqual(Y.encodeStateAsUpdate(doc).byteLength);
     await p.dispose();
     expect(readPlan(await reopen('p5')).tasks[0]?.title).toBe(readPlan(doc).tasks[0]?.title);

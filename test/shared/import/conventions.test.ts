@@ -183,6 +183,18 @@ describe('整改方案 with a tab-separated table', () => {
   });
 });
 
+describe('a table whose owner cell marks the lead unit', () => {
+  it('reads 办公室（牵头） as the lead', () => {
+    const o = importPolicyText(
+      '序号\t工作任务\t责任单位\t完成时限\n1\t加强学习\t办公室（牵头）、人事股\t6月底前\n2\t强化监督\t纪检组\t长期坚持',
+    );
+    expect(o.nodes.map((n) => [n.lead, n.owners])).toEqual([
+      ['办公室', ['办公室', '人事股']],
+      [undefined, ['纪检组']],
+    ]);
+  });
+});
+
 describe('任务分工 table', () => {
   const o = importPolicyText(fixture('task-division.txt'));
 
@@ -415,6 +427,23 @@ describe('half-width punctuation and full-width digits', () => {
 });
 
 describe('traps', () => {
+  it('reads 2.1项目… as a decimal heading but 2.5万元 as a quantity', () => {
+    const o = importPolicyText(
+      '1 总体要求\n坚持问题导向，推动工作落实。\n2 重点工作\n2.1项目建设\n全年投资\n2.5万元用于设备更新。\n2.2人才培养\n组织业务培训。',
+    );
+    expect(shape(o.nodes)).toEqual([
+      ['1', '总体要求'],
+      [
+        '2',
+        '重点工作',
+        [
+          ['2.1', '项目建设'],
+          ['2.2', '人才培养'],
+        ],
+      ],
+    ]);
+  });
+
   it('does not take 1.5亿元 or 一、二季度 at the start of a line for headings', () => {
     const o = importPolicyText(
       [
@@ -432,6 +461,24 @@ describe('traps', () => {
     expect(at(o.nodes, 1).body).toBe('一、二季度完成前期工作，三季度开工建设。');
   });
 
+  it('does not take labels named in a sentence (（一）至（三）项) for headings', () => {
+    const o = importPolicyText(
+      '一、加强学习\n组织学习。（一）至（三）项由办公室负责落实。\n二、项目建设\n1.项目管理。落实项目责任制。\n2.项目验收。按期组织验收。',
+    );
+    expect(shape(o.nodes)).toEqual([
+      ['一、', '加强学习'],
+      [
+        '二、',
+        '项目建设',
+        [
+          ['1.', '项目管理'],
+          ['2.', '项目验收'],
+        ],
+      ],
+    ]);
+    expect(at(o.nodes, 0).body).toBe('组织学习。（一）至（三）项由办公室负责落实。');
+  });
+
   it('reads a heading and its text on the same line, and on separate lines, the same way', () => {
     const inline = importPolicyText(
       '一、加强领导。成立领导小组，统筹推进工作。\n二、强化保障。落实经费，保障工作开展。',
@@ -441,6 +488,22 @@ describe('traps', () => {
     );
     expect(apart.nodes).toEqual(inline.nodes);
     expect(at(inline.nodes, 0).body).toBe('成立领导小组，统筹推进工作。');
+  });
+
+  it('reads keyed annotations that end a paragraph after its last sentence', () => {
+    const o = importPolicyText(
+      '一、重点任务\n1.加强学习。每月组织学习一次，确保落实到位。牵头单位：办公室；配合单位：各股室；完成时限：2024年6月底前。\n2.强化监督。开展监督检查。责任领导：张三\n二、保障措施\n加强组织领导，落实工作责任。',
+    );
+    expect(at(o.nodes, 0, 0)).toEqual({
+      number: '1.',
+      title: '加强学习',
+      body: '每月组织学习一次，确保落实到位。',
+      lead: '办公室',
+      owners: ['办公室', '各股室'],
+      deadline: '2024年6月底前',
+      children: [],
+    });
+    expect(at(o.nodes, 0, 1)).toMatchObject({ body: '开展监督检查。', lead: '张三' });
   });
 
   it('takes a keyed parenthetical anywhere in a point, and ignores a lone 一是', () => {
@@ -513,6 +576,24 @@ describe('traps', () => {
         ],
       ],
     ]);
+  });
+
+  it('leaves the list of attachments at the end out of the outline', () => {
+    const o = importPolicyText(
+      '某局2024年工作方案\n一、加强学习\n组织学习，推动工作落实。\n二、强化监督\n落实监督责任。\n附件：\n1.重点任务分工表\n2.问题整改清单\n\n某局\n2024年3月1日',
+    );
+    expect(shape(o.nodes)).toEqual([
+      ['一、', '加强学习'],
+      ['二、', '强化监督'],
+    ]);
+    expect(at(o.nodes, 1).body).toBe('落实监督责任。');
+  });
+
+  it('drops page numbers left by a conversion', () => {
+    const o = importPolicyText(
+      '一、加强学习\n组织集中学习，\n— 2 —\n推动工作落实。\n第 2 页 共 3 页\n二、强化监督\n落实监督责任。\n- 3 -',
+    );
+    expect(o.nodes.map((n) => n.body)).toEqual(['组织集中学习，推动工作落实。', '落实监督责任。']);
   });
 
   it('leaves a contact line and a signature without a date out of the last task', () => {
@@ -846,6 +927,14 @@ describe('more layouts', () => {
       ],
       ['二、', '强化监督'],
     ]);
+  });
+
+  it('joins the issuing office on its own line to the title below it, and drops the adoption note', () => {
+    const o = importPolicyText(
+      '中共某县某局党组\n\n关于2024年党风廉政建设的\n实施意见\n\n（2024年2月28日局党组会议审议通过）\n\n为推进全面从严治党，制定本意见。\n一、总体要求\n坚持问题导向，推动工作落实。\n二、主要任务\n（一）加强学习。每月组织学习。',
+    );
+    expect(o.title).toBe('中共某县某局党组关于2024年党风廉政建设的实施意见');
+    expect(o.preamble).toBe('为推进全面从严治党，制定本意见。');
   });
 
   it('reads a label alone on its line with the title on the next', () => {

@@ -117,6 +117,73 @@ describe('import properties', () => {
     );
   });
 
+  it('reads back labels, points and annotation lines in other styles', () => {
+    const OWNERS = ['办公室', '财务股', '人事股', '各党支部', '机关党委'];
+    const DEADLINES = ['2024年6月底前', '长期坚持', '2024年12月'];
+    const task = fc.record({
+      title,
+      body,
+      points: fc.oneof(
+        fc.constant([] as string[]),
+        fc.array(title, { minLength: 2, maxLength: 4 }),
+      ),
+      owners: fc.uniqueArray(fc.constantFrom(...OWNERS), { maxLength: 2 }),
+      deadline: fc.option(fc.constantFrom(...DEADLINES), { nil: undefined }),
+    });
+    const style = fc.record({
+      label: fc.constantFrom('（一）', '1.', '1、'),
+      verb: fc.constantFrom('是', '要'),
+      colon: fc.constantFrom('：', ':'),
+    });
+    const sections = fc.array(fc.record({ title, tasks: fc.array(task, { maxLength: 3 }) }), {
+      minLength: 2,
+      maxLength: 5,
+    });
+    const labelOf = (label: string, n: number): string =>
+      label === '（一）' ? `（${han(n)}）` : label === '1.' ? `${n}.` : `${n}、`;
+    fc.assert(
+      fc.property(sections, style, (secs, st) => {
+        const lines = ['某县某局2024年工作方案'];
+        secs.forEach((sec, i) => {
+          lines.push(`${han(i + 1)}、${sec.title}`);
+          sec.tasks.forEach((t, k) => {
+            const points = t.points.map((p, j) => `${han(j + 1)}${st.verb}${p}。`).join('');
+            lines.push(`${labelOf(st.label, k + 1)}${t.title}。${t.body}${points}`);
+            if (t.owners.length > 0) lines.push(`责任单位${st.colon}${t.owners.join('、')}`);
+            if (t.deadline !== undefined) lines.push(`完成时限${st.colon}${t.deadline}`);
+          });
+        });
+        const o = importPolicyText(lines.join('\n'));
+        expect(
+          o.nodes.map((n) => [
+            n.title,
+            n.children.map((c) => [
+              c.number,
+              c.title,
+              c.body,
+              c.owners,
+              c.deadline,
+              c.children.map((p) => [p.number, p.title]),
+            ]),
+          ]),
+        ).toEqual(
+          secs.map((sec) => [
+            sec.title,
+            sec.tasks.map((t, k) => [
+              labelOf(st.label, k + 1),
+              t.title,
+              t.body,
+              t.owners.length > 0 ? t.owners : undefined,
+              t.deadline,
+              t.points.map((p, j) => [`${han(j + 1)}${st.verb}`, p]),
+            ]),
+          ]),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   const piece = fc.constantFrom(
     ...'一二三四五六七八九十是要、（）()。；：:.．，,\n\r\t\u3000 第章条123１２.①②工作加强落实责任单位牵头完成时限负责会同附件目录通知关于印发《》'.split(
       '',

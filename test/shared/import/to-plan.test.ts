@@ -84,6 +84,18 @@ describe('outlineToPlan', () => {
     expect(readPlan(doc).tasks[0]?.deadline).toEqual({ text: '6月底前', date: '2024-06-30' });
   });
 
+  it('names an untitled outline, and ignores a year the plan cannot take', () => {
+    const doc = peer(1);
+    const outline = importPolicyText(
+      '一、加强学习\n组织学习，推动工作落实。\n二、强化监督\n落实监督责任。',
+    );
+    outlineToPlan(doc, { ...outline, title: '1900年旧档案整理' });
+    expect(readPlan(doc)).toMatchObject({ title: '1900年旧档案整理', year: null });
+    const other = peer(2);
+    outlineToPlan(other, outline);
+    expect(readPlan(other).title).toBe('导入的清单');
+  });
+
   it('refuses a plan that already has tasks, and changes nothing', () => {
     const doc = peer(1);
     createPlan(doc, { title: '已有清单' });

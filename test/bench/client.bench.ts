@@ -1,0 +1,191 @@
+// The client in headless Chromium against the real relay, with a plan of 2,000 tasks:
+//   1. navigation → checklist shown, from IndexedDB, with the network off (service worker);
+//   2. keystroke → screen latency while typing in a task title (median, p95);
+//   3. a burst of 1,000 remote edits → all shown;
+//   4. gzip size of the JavaScript loaded before the checklist shows.
+// Run with `npm run bench -- client`. Builds the client first if it is stale.
+import os from 'node:os';
+import { gzipSync } from 'node:zlib';
+import * as Y from 'yjs';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import type { Page } from 'playwright-core';
+import { addBranch, addTask, createPlan, updateTask } from '../../shared/index.ts';
+import { ensureClientBuilt } from '../e2e/helpers/build.ts';
+import { launchBrowser } from '../e2e/helpers/browser.ts';
+import { startRelay } from '../e2e/helpers/relay.ts';
+
+const TASKS = 2000;
+const PLAN = 'bench-client-2000';
+
+function build(doc: Y.Doc): string[] {
+  createPlan(doc, { title: '基准计划（2000项）', year: 2023 });
+  const branches = Array.from({ length: 12 }, (_, i) =>
+    addBranch(doc, { name: `第${i + 1}党支部` }),
+  );
+  const ids: string[] = [];
+  for (let s = 0; ids.length < TASKS; s += 1) {
+    const section = addTask(doc, null, { number: `${s + 1}、`, title: `第${s + 1}部分` });
+    ids.push(section);
+    for (let i = 0; i < 20 && ids.length < TASKS; i += 1) {
+      const item = addTask(doc, section, { number: `（${i + 1}）`, title: `第${i + 1}项工作` });
+      ids.push(item);
+      for (let p = 0; p < 9 && ids.length < TASKS; p += 1)
+        ids.push(
+          addTask(doc, item, {
+            number: `${p + 1}.`,
+            title: `加强第${p + 1}方面的工作`,
+            measures: '深入学习贯彻党的二十大精神，严格落实全面从严治党主体责任。',
+            owners: [branches[p % branches.length] as string],
+            deadline: { text: '2023年6月底前', date: '2023-06-30' },
+          }),
+        );
+    }
+  }
+  return ids;
+}
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] ?? NaN;
+};
+
+/** In the page: the task rows currently rendered (through the shadow roots). */
+const ROWS = `(() => {
+  const plan = document.querySelector('cl-app')?.shadowRoot?.querySelector('cl-plan-page');
+  const tree = plan?.shadowRoot?.querySelector('cl-task-tree');
+  return [...(tree?.shadowRoot?.querySelectorAll('cl-task-row') ?? [])];
+})()`;
+
+async function shownCount(page: Page): Promise<number> {
+  return page.evaluate(`${ROWS}.filter((r) => r.shadowRoot?.querySelector('input.title')).length`);
+}
+
+async function main(): Promise<void> {
+  ensureClientBuilt();
+  const doc = new Y.Doc();
+  const ids = build(doc);
+  const state = Buffer.from(Y.encodeStateAsUpdate(doc)).toString('base64');
+  const relay = await startRelay();
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext({ baseURL: relay.url });
+    const page = await context.newPage();
+    const scripts = new Map<string, number>();
+    page.on('response', (r) => {
+      if (r.request().resourceType() !== 'script') return;
+      void r
+        .body()
+        .then((b) => scripts.set(r.url(), gzipSync(b).byteLength))
+        .catch(() => undefined);
+    });
+    await page.goto('/nowhere');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('您的姓名').fill('基准');
+    await dialog.getByRole('button', { name: '确定' }).click();
+    // Put the plan into this device's IndexedDB, as a previous session would have.
+    await page.evaluate(
+      ([id, b64]) =>
+        new Promise<void>((resolve, reject) => {
+          const bytes = Uint8Array.from(atob(b64 as string), (c) => c.charCodeAt(0));
+          const req = indexedDB.open('qingdan-docs');
+          req.onupgradeneeded = () => req.result.createObjectStore('updates');
+          req.onerror = () => reject(req.error);
+          req.onsuccess = () => {
+            const tx = req.result.transaction('updates', 'readwrite');
+            tx.objectStore('updates').put(bytes, [id as string, '0']);
+            tx.oncomplete = () => {
+              req.result.close();
+              resolve();
+            };
+          };
+        }),
+      [PLAN, state],
+    );
+    scripts.clear();
+    await page.goto(`/plan/${PLAN}`);
+    await page.waitForFunction(`${ROWS}.length === ${TASKS}`, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      `!!navigator.serviceWorker.controller && document.querySelector('cl-app').shadowRoot.querySelector('cl-plan-page').shadowRoot.querySelector('cl-sync-status').shadowRoot.querySelector('.state').textContent === '已同步'`,
+      undefined,
+      { timeout: 60_000 },
+    );
+    await page.waitForLoadState('networkidle');
+    const jsGzip = [...scripts.values()].reduce((a, b) => a + b, 0);
+
+    // 1. Offline open from IndexedDB, several times.
+    await context.setOffline(true);
+    const opens: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      await page.goto(`/plan/${PLAN}`);
+      await page.waitForFunction(`${ROWS}.length === ${TASKS}`, undefined, {
+        timeout: 60_000,
+        polling: 'raf',
+      });
+      opens.push(await page.evaluate(() => performance.now()));
+    }
+    if ((await shownCount(page)) !== TASKS) throw new Error('not all rows rendered');
+    await context.setOffline(false);
+
+    // 2. Keystroke → screen: from keydown to the frame after the row re-rendered.
+    await page.goto(`/plan/${PLAN}`);
+    await page.waitForFunction(`${ROWS}.length === ${TASKS}`, undefined, { timeout: 60_000 });
+    await page.evaluate(`(() => {
+      const row = ${ROWS}[5];
+      const input = row.shadowRoot.querySelector('input.title');
+      window.__lat = [];
+      input.addEventListener('keydown', () => {
+        const t0 = performance.now();
+        setTimeout(async () => {
+          await row.updateComplete;
+          requestAnimationFrame(() => window.__lat.push(performance.now() - t0));
+        });
+      }, true);
+      input.focus();
+      input.setSelectionRange(input.value.length, input.value.length);
+    })()`);
+    for (let i = 0; i < 60; i += 1) await page.keyboard.press(i % 2 ? 'Backspace' : 'a');
+    await page.waitForFunction('window.__lat.length >= 60');
+    const lat = (await page.evaluate('window.__lat')) as number[];
+
+    // 3. A burst of 1,000 remote edits from another client, through the relay.
+    await page.waitForFunction(
+      `document.querySelector('cl-app').shadowRoot.querySelector('cl-plan-page').shadowRoot.querySelector('cl-sync-status').shadowRoot.querySelector('.state').textContent === '已同步'`,
+    );
+    const remote = new Y.Doc();
+    const provider = new WebsocketProvider(relay.url.replace('http', 'ws'), PLAN, remote, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    });
+    await new Promise<void>((r) => provider.once('sync', () => r()));
+    const targets = ids.slice(100, 1100);
+    const last = targets[targets.length - 1] as string;
+    const t0 = Date.now();
+    for (const id of targets) updateTask(remote, id, { title: `远程修改${id.slice(0, 4)}` });
+    await page.waitForFunction(
+      `${ROWS}.find((r) => r.dataset.id === '${last}')?.shadowRoot?.querySelector('input.title')?.value === '远程修改${last.slice(0, 4)}'`,
+      undefined,
+      { timeout: 60_000, polling: 'raf' },
+    );
+    const burst = Date.now() - t0;
+    provider.destroy();
+
+    const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+    process.stdout.write(
+      [
+        `machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, ${browser.version()} headless`,
+        `plan: ${TASKS} tasks`,
+        `1. navigation → checklist shown from IndexedDB, offline: median ${pct(opens, 50).toFixed(0)} ms (runs: ${opens.map((x) => x.toFixed(0)).join(', ')}) — goal < 1000 ms`,
+        `2. keystroke → screen in a title: median ${pct(lat, 50).toFixed(1)} ms, p95 ${pct(lat, 95).toFixed(1)} ms — goal median < 16 ms`,
+        `3. 1,000-edit remote burst → all shown: ${burst} ms`,
+        `4. JavaScript loaded before the checklist shows: ${(jsGzip / 1024).toFixed(1)} KB gzip (${scripts.size} files) — goal < 100 KB`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await browser.close();
+    await relay.dispose();
+  }
+}
+
+await main();

@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import {
+  REPO_ROOT,
+  makeTempDir,
+  removeDir,
+  spawnRelay,
+  type SpawnedRelay,
+} from '../helpers/relay.ts';
+
+let dir: string;
+let relay: SpawnedRelay | undefined;
+
+beforeEach(() => {
+  dir = makeTempDir();
+});
+
+afterEach(async () => {
+  await relay?.kill();
+  relay = undefined;
+  removeDir(dir);
+});
+
+function qingdan(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ['bin/qingdan.js', ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('qingdan serve', () => {
+  test('prints the URL with the real port, answers /healthz, and writes only its store into the data dir', async () => {
+    relay = await spawnRelay(dir);
+    expect(relay.port).toBeGreaterThan(0);
+    expect((await relay.health()).ok).toBe(true);
+    expect(await relay.stop()).toBe(0);
+    expect(readdirSync(dir).every((f) => f.startsWith('qingdan.db'))).toBe(true);
+  });
+
+  test('usage errors exit 2 with a message; a port in use exits 1', async () => {
+    expect(qingdan('serve', '--bogus')).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('--bogus'),
+    });
+    expect(qingdan('serve', '--durability', 'maybe')).toMatchObject({ status: 2 });
+    expect(qingdan('serve', '--port', '70000')).toMatchObject({ status: 2 });
+    expect(qingdan('serve', '--help')).toMatchObject({
+      status: 0,
+      stdout: expect.stringContaining('--max-db-mb'),
+    });
+    relay = await spawnRelay(dir);
+    const busy = qingdan('serve', '--port', String(relay.port), '--data', `${dir}/other`);
+    expect(busy.status).toBe(1);
+    expect(busy.stderr).toContain('EADDRINUSE');
+  });
+});

@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import { silentLogger } from '../../server/log.ts';
+import { RelayMetrics } from '../../server/metrics.ts';
+import { encodeUpdate, type Socket } from '../../server/protocol.ts';
+import { DEFAULT_LIMITS, RoomRegistry } from '../../server/rooms.ts';
+import { openStore, type SqliteStore, type Store } from '../../server/store.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { makeTempDir, removeDir } from '../helpers/relay.ts';
+
+/** A store whose every call resolves a few milliseconds later, like a networked one. */
+function slowStore(inner: SqliteStore): Store {
+  const later = <T>(f: () => Promise<T>): Promise<T> =>
+    new Promise((resolve) => setTimeout(resolve, 5)).then(f);
+  return {
+    hasPlan: (id) => later(() => inner.hasPlan(id)),
+    listPlans: () => later(() => inner.listPlans()),
+    loadUpdates: (id) => later(() => inner.loadUpdates(id)),
+    loadState: (id) => later(() => inner.loadState(id)),
+    appendUpdate: (id, u) => later(() => inner.appendUpdate(id, u)),
+    appendUpdates: (us) => later(() => inner.appendUpdates(us)),
+    createPlan: (id, s) => later(() => inner.createPlan(id, s)),
+    compact: (id, n) => later(() => inner.compact(id, n)),
+    logLength: (id) => later(() => inner.logLength(id)),
+    close: () => inner.close(),
+  };
+}
+
+interface FakeSocket extends Socket {
+  readonly sent: { data: Uint8Array; storedRows: number }[];
+  closedWith?: { code: number; reason: string };
+}
+
+let dir: string;
+let sqlite: SqliteStore;
+let rooms: RoomRegistry;
+
+function fakeSocket(): FakeSocket {
+  const socket: FakeSocket = {
+    sent: [],
+    bufferedAmount: 0,
+    // Record how many rows were stored when each message left: a served update must be stored.
+    send: (data) => socket.sent.push({ data, storedRows: sqlite.loadUpdatesSync('p').length }),
+    close: (code, reason) => {
+      socket.closedWith = { code, reason };
+    },
+    terminate: () => undefined,
+    ping: () => undefined,
+  };
+  return socket;
+}
+
+/** The update carried by a sync step 2 or update message, or null for other messages. */
+function updateOf(message: Uint8Array): Uint8Array | null {
+  const decoder = decoding.createDecoder(message);
+  if (decoding.readVarUint(decoder) !== 0) return null;
+  if (decoding.readVarUint(decoder) === 0) return null;
+  return decoding.readVarUint8Array(decoder);
+}
+
+beforeEach(() => {
+  dir = makeTempDir();
+  sqlite = openStore(dir);
+  rooms = new RoomRegistry({
+    store: slowStore(sqlite),
+    logger: silentLogger(),
+    metrics: new RelayMetrics(),
+    limits: { ...DEFAULT_LIMITS, unloadGraceMs: 10 },
+  });
+});
+
+afterEach(async () => {
+  await rooms.close();
+  await sqlite.close();
+  removeDir(dir);
+});
+
+describe('RoomRegistry with an asynchronous store', () => {
+  test('messages sent while the plan loads are handled, and no update is served before it is stored', async () => {
+    const author = new Y.Doc();
+    author.getMap('tasks').set('t1', 'stored first');
+    const update = Y.encodeStateAsUpdate(author);
+
+    const a = fakeSocket();
+    const connA = rooms.connect(a, { planId: 'p', readOnly: false });
+    // Sent before the plan finished loading: queued, then handled in order.
+    connA.receive(new Uint8Array([0, 0, 1, 0]));
+    connA.receive(encodeUpdate(update));
+    // Once A's update is being committed, B asks for the whole state: its answer must wait.
+    await eventually(() => rooms.loadedPlans === 1 && a.sent.length >= 2);
+    const b = fakeSocket();
+    const connB = rooms.connect(b, { planId: 'p', readOnly: false });
+    connB.receive(new Uint8Array([0, 0, 1, 0]));
+
+    await eventually(() => {
+      const seen = new Y.Doc();
+      for (const { data } of b.sent) {
+        const u = updateOf(data);
+        if (u !== null) Y.applyUpdate(seen, u);
+      }
+      expect(seen.getMap('tasks').get('t1')).toBe('stored first');
+    });
+    for (const { data, storedRows } of [...a.sent, ...b.sent]) {
+      const u = updateOf(data);
+      if (u === null) continue;
+      const probe = new Y.Doc();
+      Y.applyUpdate(probe, u);
+      if (probe.getMap('tasks').size > 0) expect(storedRows).toBe(1);
+    }
+    expect(a.closedWith).toBeUndefined();
+    expect(b.closedWith).toBeUndefined();
+    // Both leave: the plan unloads.
+    connA.socketClosed(1000);
+    connB.socketClosed(1000);
+    await eventually(() => expect(rooms.loadedPlans).toBe(0));
+    expect(await sqlite.logLength('p')).toBe(1);
+  });
+});
