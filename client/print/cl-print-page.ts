@@ -95,8 +95,12 @@ export class ClPrintPage extends LitElement {
   );
   private _tick = 0;
 
+  /** The page's title before the print view changed it. */
+  private _title = document.title;
+
   override connectedCallback(): void {
     super.connectedCallback();
+    this._title = document.title;
     void loadPrintPrefs()
       .then((p) => (this._prefs = p))
       .catch(() => undefined);
@@ -105,6 +109,7 @@ export class ClPrintPage extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.title = this._title;
     void this._session?.dispose();
     this._session = null;
   }
@@ -112,6 +117,13 @@ export class ClPrintPage extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('planId') && this.isConnected && this._session?.planId !== this.planId)
       this._open();
+  }
+
+  protected override updated(): void {
+    // The browser offers the document's title as the name of a PDF it prints to.
+    const printed = this._memo?.value;
+    if (printed && typeof printed !== 'string')
+      document.title = exportFileName(printed.input, '').replace(/\.$/, '');
   }
 
   private _open(): void {

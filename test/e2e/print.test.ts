@@ -12,7 +12,7 @@ import { addBranch, addTask, createPlan, TABLE_COLUMNS } from '../../shared/inde
 import { columnWidths, pageMargins, type Orientation } from '../../client/export/layout.ts';
 import { launchBrowser, openPage, type WatchedPage } from './helpers/browser.ts';
 import { answerFirstUse, titleField, waitServiceWorker } from './helpers/app.ts';
-import { startSeededRelay } from './helpers/seed.ts';
+import { gotoPlan, startSeededRelay } from './helpers/seed.ts';
 import { ROOT } from './helpers/build.ts';
 import { columnText, pdfInfo, pdfText, pdfWords, pt, type PdfWord } from './helpers/pdf.ts';
 import type { RelayProcess } from './helpers/relay.ts';
@@ -158,7 +158,7 @@ async function printPdf(page: Page, tasks: number): Promise<Uint8Array> {
 describe('the print view', () => {
   test('prints exactly the agreed version, in order, while the plan moves on', async () => {
     const { page } = await person();
-    await page.goto('/plan/agreed2023');
+    await gotoPlan(page, 'agreed2023');
     await page.getByRole('checkbox', { name: '加强理论武装', exact: true }).waitFor();
 
     await page.getByRole('button', { name: '审定版本' }).click();
@@ -212,7 +212,7 @@ describe('the print view', () => {
 
   test('fits the seed plan on the expected pages: A4 landscape, numbered — n —', async () => {
     const { page } = await person();
-    await page.goto('/plan/seed2023/print');
+    await gotoPlan(page, 'seed2023', '/print');
     const pdf = await printPdf(page, 13);
     writeFileSync(join(ROOT, 'test-results/seed-print.pdf'), pdf);
     const info = pdfInfo(pdf);
@@ -229,7 +229,7 @@ describe('the print view', () => {
 
   test('repeats the header row on every page of a long plan', async () => {
     const { page } = await person();
-    await page.goto('/plan/long2024/print');
+    await gotoPlan(page, 'long2024', '/print');
     const pdf = await printPdf(page, 120);
     const { pages } = pdfInfo(pdf);
     expect(pages).toBeGreaterThan(5);
@@ -254,7 +254,7 @@ describe('the print view', () => {
 
   test('opens with no network, remembers the columns, and exports files that open', async () => {
     const { page, context } = await person();
-    await page.goto('/plan/seed2023/print');
+    await gotoPlan(page, 'seed2023', '/print');
     await expect.poll(() => page.locator('cl-print-view tr.task').count()).toBe(13);
     await waitServiceWorker(page);
     await expect.poll(() => stored(page, 'qingdan-docs', 'updates', 'seed2023')).toBe(true);
@@ -323,7 +323,7 @@ describe('the print view', () => {
 
   test("prints one branch's 责任清单 in portrait with a signature area", async () => {
     const { page } = await person();
-    await page.goto('/plan/seed2023/print');
+    await gotoPlan(page, 'seed2023', '/print');
     await expect.poll(() => page.locator('cl-print-view tr.task').count()).toBe(13);
     await page.getByLabel('打印范围').selectOption({ label: '离退休党支部责任清单' });
     await page.waitForURL(/\/plan\/seed2023\/print\?branch=tuixiu$/);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
+import type { Page } from 'playwright-core';
 import { openStore } from '../../../server/store.ts';
 import { startRelay, type RelayProcess } from './relay.ts';
 
@@ -48,4 +49,12 @@ export async function startSeededRelay(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Opens a plan's page (`/plan/<id>`) or a page under it (`/print`, `?version=…`) in `page`.
+ * One place to change when opening a plan needs more than its URL (an invite token).
+ */
+export async function gotoPlan(page: Page, planId: string, rest = ''): Promise<void> {
+  await page.goto(`/plan/${planId}${rest}`);
 }
