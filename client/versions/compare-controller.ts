@@ -14,6 +14,9 @@ export interface Comparison {
   readonly marks: ReadonlyMap<string, ChangeMark>;
 }
 
+/** Edits gather this long before the plan is compared again (a typing burst: once). */
+export const COMPARE_DELAY_MS = 150;
+
 const NONE: Comparison = { base: null, changes: [], marks: new Map() };
 
 function marksOf(changes: readonly Change[]): Map<string, ChangeMark> {
@@ -38,14 +41,16 @@ function sameMarks(
 
 /**
  * Compares the plan with an agreed version while the host is connected and a base is set,
- * again after every change to the document. The marks keep their identity while they are
- * the same, so typing in a title does not re-render the tree for them.
+ * again shortly after changes to the document (reading and comparing a plan of 2,000 tasks
+ * takes milliseconds, too much for every keystroke). The marks keep their identity while
+ * they are the same, so typing in a title does not re-render the tree for them.
  */
 export class CompareController implements ReactiveController {
   value: Comparison = NONE;
   private _base: string | null = null;
   private _session: PlanSession | null = null;
   private _connected = false;
+  private _timer: ReturnType<typeof setTimeout> | undefined;
   private readonly _host: ReactiveControllerHost;
 
   constructor(host: ReactiveControllerHost) {
@@ -76,12 +81,21 @@ export class CompareController implements ReactiveController {
 
   private _subscribe(): void {
     if (this._connected && this._session && this._base !== null)
-      this._session.doc.on('update', this._update);
+      this._session.doc.on('update', this._schedule);
   }
 
   private _unsubscribe(): void {
-    this._session?.doc.off('update', this._update);
+    this._session?.doc.off('update', this._schedule);
+    clearTimeout(this._timer);
+    this._timer = undefined;
   }
+
+  private readonly _schedule = (): void => {
+    this._timer ??= setTimeout(() => {
+      this._timer = undefined;
+      this._update();
+    }, COMPARE_DELAY_MS);
+  };
 
   private readonly _update = (): void => {
     const s = this._session;
