@@ -9,7 +9,6 @@ import type { ProfileSaved } from './cl-profile-dialog.ts';
 import './cl-profile-dialog.ts';
 import './cl-home.ts';
 import './cl-plan-page.ts';
-import '../print/cl-print-page.ts';
 
 /**
  * The application shell: header, client-side routing (history API) and the first-use
@@ -140,7 +139,10 @@ export class ClApp extends LitElement {
       return p
         ? html`<cl-plan-page .planId=${r.planId} .profile=${p}></cl-plan-page>`
         : html`<p>${msg('正在加载…', { id: 'app.loading' })}</p>`;
-    if (r.page === 'print')
+    if (r.page === 'print') {
+      // The print view and its table are loaded when first opened (cached by the service
+      // worker like every chunk); the element upgrades with the properties already set.
+      void import('../print/cl-print-page.ts');
       return p
         ? html`<cl-print-page
             .planId=${r.planId}
@@ -149,6 +151,7 @@ export class ClApp extends LitElement {
             .profile=${p}
           ></cl-print-page>`
         : html`<p>${msg('正在加载…', { id: 'app.loading' })}</p>`;
+    }
     return html`<p>${msg('找不到该页面。', { id: 'app.not-found' })}</p>`;
   }
 
