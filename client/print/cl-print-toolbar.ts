@@ -3,13 +3,13 @@ import { customElement, property } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import {
   TABLE_COLUMNS,
-  formatDate,
   type Branch,
   type TableColumn,
   type VersionInfo,
 } from '../../shared/index.ts';
 import { base } from '../styles.ts';
 import type { PrintPrefs } from '../storage/print-prefs.ts';
+import { agreedOn } from './print-document.ts';
 
 /** The export formats. */
 export type ExportFormat = 'xlsx' | 'docx' | 'csv';
@@ -140,7 +140,7 @@ export class ClPrintToolbar extends LitElement {
           ${this.versions.map(
             (v) =>
               html`<option value=${v.id} ?selected=${this.version === v.id}>
-                ${msg(str`${v.name}（${formatDate(v.at.slice(0, 10))}）`, { id: 'print.version-option' })}
+                ${msg(str`${v.name}（${agreedOn(v.at)}）`, { id: 'print.version-option' })}
               </option>`,
           )}
         </select></label

@@ -13,6 +13,14 @@ const GAP = '\u3000';
 import type { PrintInput } from '../export/layout.ts';
 import type { PrintPrefs } from '../storage/print-prefs.ts';
 
+/**
+ * The day a version was agreed, as the document writes it (2023年4月10日); '' when a peer
+ * wrote something that is not an ISO date.
+ */
+export function agreedOn(at: string): string {
+  return /^\d{4}-\d{2}-\d{2}/.test(at) ? formatDate(at.slice(0, 10)) : '';
+}
+
 /** What the print view shows: the rows of the table and how to lay them out. */
 export interface PrintDocument {
   readonly rows: readonly TableRow[];
@@ -41,7 +49,7 @@ export function printDocument(
     const v = readVersion(doc, target.version);
     if (!v) return 'version';
     plan = v.plan;
-    versionLine = `${v.name}${GAP}${formatDate(v.at.slice(0, 10))}`;
+    versionLine = [v.name, agreedOn(v.at)].filter((x) => x !== '').join(GAP);
   } else {
     plan = readPlan(doc);
     if (plan.title === '' && plan.tasks.length === 0) return 'plan';

@@ -3,7 +3,6 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import {
   agreeVersion,
-  formatDate,
   readVersions,
   versionsOf,
   type Change,
@@ -13,6 +12,7 @@ import { base } from '../styles.ts';
 import type { PlanSession } from '../plan-session.ts';
 import { YController } from '../controllers/y-controller.ts';
 import { printPath } from '../router.ts';
+import { agreedOn } from '../print/print-document.ts';
 import type { AgreeRequest } from './cl-agree-dialog.ts';
 import './cl-agree-dialog.ts';
 import './cl-changes.ts';
@@ -153,7 +153,7 @@ export class ClVersions extends LitElement {
     return html`<li>
       <span class="name">${v.name}</span>
       <span class="meta"
-        >${msg(str`${v.by} 审定 · ${formatDate(v.at.slice(0, 10))} · ${v.taskCount} 项任务`, { id: 'versions.meta' })}</span
+        >${msg(str`${v.by} 审定 · ${agreedOn(v.at)} · ${v.taskCount} 项任务`, { id: 'versions.meta' })}</span
       >
       <a href=${printPath(this.session.planId, { version: v.id })}
         >${msg(str`查看和打印 ${v.name}`, { id: 'versions.open' })}</a

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { agreeVersion, updateTask, readPlan } from '../../../shared/index.ts';
-import { exportFileName, printDocument } from '../../../client/print/print-document.ts';
+import { agreedOn, exportFileName, printDocument } from '../../../client/print/print-document.ts';
 import { normalizePrintPrefs, DEFAULT_PRINT_PREFS } from '../../../client/storage/print-prefs.ts';
 import { parseRoute, printPath } from '../../../client/router.ts';
 import { peer } from '../../helpers/peers.ts';
@@ -50,6 +50,12 @@ describe('the printed document', () => {
     expect(printDocument(doc, { version: 'v1', branch: null }, DEFAULT_PRINT_PREFS)).toBe(
       'version',
     );
+  });
+
+  it('writes the agreed day as the document does, and nothing for a malformed one', () => {
+    expect(agreedOn('2023-04-10T09:00:00+08:00')).toBe('2023年4月10日');
+    expect(agreedOn('')).toBe('');
+    expect(agreedOn('April')).toBe('');
   });
 
   it('names export files after the title and version, without characters Windows refuses', () => {
