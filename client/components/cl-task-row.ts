@@ -63,7 +63,9 @@ export class ClTaskRow extends LitElement {
     this.setAttribute('aria-level', String(e.depth + 1));
     this.setAttribute('aria-posinset', String(this.row.posinset));
     this.setAttribute('aria-setsize', String(this.row.setsize));
-    this.setAttribute('aria-label', `${e.number} ${title}`.trim());
+    // While comparing (issue 6) the mark is part of the row's name: the label hides the badge.
+    const mark = this.mark ? `（${markLabel(this.mark)}）` : '';
+    this.setAttribute('aria-label', `${e.number} ${title}${mark}`.trim());
     this.setAttribute('tabindex', this.current ? '0' : '-1');
     if (e.childCount > 0) this.setAttribute('aria-expanded', String(this.row.expanded));
     else this.removeAttribute('aria-expanded');

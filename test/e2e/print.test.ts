@@ -185,14 +185,8 @@ describe('the print view', () => {
     // The comparison lists both, and the tree marks them.
     const changes = page.getByRole('list', { name: '改动' });
     await expect.poll(() => changes.getByRole('listitem').count()).toBe(2);
-    await expect
-      .poll(() =>
-        page
-          .getByRole('treeitem', { name: /会后新增的任务/ })
-          .locator('.mark')
-          .innerText(),
-      )
-      .toBe('新增');
+    await page.getByRole('treeitem', { name: /会后新增的任务（新增）$/ }).waitFor();
+    await page.getByRole('treeitem', { name: /加强理论武装和党性教育（已改）$/ }).waitFor();
 
     await page.getByRole('link', { name: '查看和打印 2023年4月党组会审定稿' }).click();
     await page.waitForURL(/\/plan\/agreed2023\/print\?version=/);
