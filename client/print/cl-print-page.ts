@@ -102,7 +102,10 @@ export class ClPrintPage extends LitElement {
     super.connectedCallback();
     this._title = document.title;
     void loadPrintPrefs()
-      .then((p) => (this._prefs = p))
+      .then((p) => {
+        // A choice made while the stored options were loading wins.
+        if (!this._prefsChosen) this._prefs = p;
+      })
       .catch(() => undefined);
     if (this.planId !== '' && !this._session) this._open();
   }
@@ -190,7 +193,10 @@ export class ClPrintPage extends LitElement {
     return value;
   }
 
+  private _prefsChosen = false;
+
   private readonly _onPrefs = (e: PrintPrefsChange): void => {
+    this._prefsChosen = true;
     this._prefs = e.prefs;
     void savePrintPrefs(e.prefs).catch(() => undefined);
   };
