@@ -58,6 +58,8 @@ function cell(
       (line) =>
         new Paragraph({
           alignment: opts.header || opts.center ? AlignmentType.CENTER : AlignmentType.LEFT,
+          // Item headings are set in a little, as in the print view.
+          ...(opts.level !== undefined && opts.level > 1 ? { indent: { left: mm(2.5) } } : {}),
           children: [
             new TextRun({
               text: line,
