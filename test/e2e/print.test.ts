@@ -11,7 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import { addBranch, addTask, createPlan, TABLE_COLUMNS } from '../../shared/index.ts';
 import { columnWidths, pageMargins, type Orientation } from '../../client/export/layout.ts';
 import { launchBrowser, openPage, type WatchedPage } from './helpers/browser.ts';
-import { answerFirstUse, titleField, waitServiceWorker } from './helpers/app.ts';
+import { answerFirstUse, titleField, waitServiceWorker, waitSynced } from './helpers/app.ts';
+import { startProxy } from './helpers/proxy.ts';
 import { gotoPlan, startSeededRelay } from './helpers/seed.ts';
 import { ROOT } from './helpers/build.ts';
 import { columnText, pdfInfo, pdfText, pdfWords, pt, type PdfWord } from './helpers/pdf.ts';
@@ -94,6 +95,7 @@ beforeAll(async () => {
   relay = await startSeededRelay([
     { id: 'agreed2023', build: (d) => void buildSeedPlan(d) },
     { id: 'seed2023', build: (d) => void buildSeedPlan(d) },
+    { id: 'both2023', build: (d) => void buildSeedPlan(d) },
     { id: 'long2024', build: buildLongPlan },
   ]);
   browser = await launchBrowser();
@@ -105,14 +107,26 @@ afterAll(async () => {
   await relay?.dispose();
 });
 
-async function person(): Promise<WatchedPage> {
-  const w = await openPage(browser, { name: 'secretary', baseURL: relay.url });
+async function person(name = '张三', baseURL = relay.url): Promise<WatchedPage> {
+  const w = await openPage(browser, { name, baseURL });
   onTestFinished(() => {
     expect(w.errors).toEqual([]);
   });
   await w.page.goto('/');
-  await answerFirstUse(w.page, '张三', '机关党支部');
+  await answerFirstUse(w.page, name, '机关党支部');
   return w;
+}
+
+/** Agrees the plan open in `page` as a version, through the 审定版本 panel. */
+async function agree(page: Page, name: string, date: string): Promise<void> {
+  const panel = page.getByRole('button', { name: '审定版本' });
+  if ((await panel.getAttribute('aria-pressed')) !== 'true') await panel.click();
+  await page.getByRole('button', { name: '审定当前清单…' }).click();
+  const dialog = page.getByRole('dialog', { name: '审定清单' });
+  await dialog.getByLabel('版本名称').fill(name);
+  await dialog.getByLabel('审定日期').fill(date);
+  await dialog.getByRole('button', { name: '审定', exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
 }
 
 /**
@@ -164,11 +178,10 @@ describe('the print view', () => {
     await page.getByRole('button', { name: '审定版本' }).click();
     await page.getByRole('button', { name: '审定当前清单…' }).click();
     const dialog = page.getByRole('dialog', { name: '审定清单' });
-    await dialog.getByLabel('版本名称').fill('2023年4月党组会审定稿');
-    await expect.poll(() => dialog.getByLabel('审定人').inputValue()).toBe('张三');
-    await dialog.getByLabel('审定日期').fill('2023-04-10');
-    await dialog.getByRole('button', { name: '审定', exact: true }).click();
+    expect(await dialog.getByLabel('审定人').inputValue()).toBe('张三');
+    await dialog.getByRole('button', { name: '取消' }).click();
     await dialog.waitFor({ state: 'detached' });
+    await agree(page, '2023年4月党组会审定稿', '2023-04-10');
     await page.getByText('审定以来没有改动。').waitFor();
 
     // Work goes on after the meeting: a title edited, a task added.
@@ -344,5 +357,47 @@ describe('the print view', () => {
     // A heading is never the last line of a page: 三、保障措施 went over with its items.
     const heading = pdfWords(pdf).find((w) => w.text === '三、保障措施');
     expect(heading?.page).toBe(2);
+  });
+
+  test('two people agreeing offline at once make two whole versions, never a mix', async () => {
+    const people = [];
+    for (const [name, edit] of [
+      ['张三', '加强理论武装'],
+      ['李四', '强化廉政教育'],
+    ] as const) {
+      const proxy = await startProxy(relay.port);
+      onTestFinished(() => proxy.close());
+      const { page } = await person(name, proxy.url);
+      await gotoPlan(page, 'both2023');
+      await page.getByRole('checkbox', { name: edit, exact: true }).waitFor();
+      await waitSynced(page);
+      people.push({ name, edit, page, proxy });
+    }
+    for (const p of people) {
+      p.proxy.cut();
+      await expect.poll(() => p.page.locator('cl-sync-status .state').innerText()).toBe('离线');
+    }
+    for (const p of people) {
+      await titleField(p.page, p.edit).fill(`${p.edit}（${p.name}改）`);
+      await agree(p.page, `${p.name}的审定稿`, '2023-04-10');
+    }
+    for (const p of people) p.proxy.restore();
+    for (const p of people) {
+      const list = p.page.getByRole('list', { name: '审定版本' });
+      await expect.poll(() => list.getByRole('listitem').count(), { timeout: 20_000 }).toBe(2);
+    }
+    // Each version is what its agreer saw: their own edit, not the other's.
+    const [a] = people;
+    for (const p of people) {
+      await gotoPlan(a!.page, 'both2023');
+      await a!.page.getByRole('button', { name: '审定版本' }).click();
+      await a!.page.getByRole('link', { name: `查看和打印 ${p.name}的审定稿` }).click();
+      await expect.poll(() => a!.page.locator('cl-print-view tr.task').count()).toBe(13);
+      const text = await a!.page.locator('cl-print-view tbody').innerText();
+      for (const q of people)
+        expect(text.includes(`（${q.name}改）`), `${p.name}的审定稿 has ${q.name}'s edit`).toBe(
+          q === p,
+        );
+    }
   });
 });
