@@ -18,11 +18,11 @@ import './cl-filters.ts';
 import './cl-task-tree.ts';
 import './cl-branches.ts';
 import './cl-trash.ts';
-import { pageStyles } from './cl-plan-page.styles.ts';
 import { navigate, printPath } from '../router.ts';
 import { CompareController } from '../versions/compare-controller.ts';
 import type { CompareSelect } from '../versions/cl-versions.ts';
 import '../versions/cl-versions.ts';
+import { pageStyles } from './cl-plan-page.styles.ts';
 
 const EMPTY_OUTLINE: Outline = { entries: [], branches: [] };
 type Meta = { title: string; year: number | null; loaded: boolean };
@@ -39,13 +39,14 @@ export class ClPlanPage extends LitElement {
 
   @property() planId = '';
   @property({ attribute: false }) profile!: Profile;
+  /** Issue 6: the 审定版本 panel, and the agreed version the plan is compared with. */
+  @state() private _versionsOpen = false;
+  @state() private _compareWith: string | null = null;
+  private readonly _compare = new CompareController(this);
   @state() private _session: PlanSession | null = null;
   @state() private _ready = false;
   @state() private _filter: Filter = NO_FILTER;
-  @state() private _panel: 'none' | 'branches' | 'trash' | 'versions' = 'none';
-  /** The agreed version the plan is compared with (issue 6), if any. */
-  @state() private _compareWith: string | null = null;
-  private readonly _compare = new CompareController(this);
+  @state() private _panel: 'none' | 'branches' | 'trash' = 'none';
 
   private readonly _meta = new YController(
     this,
@@ -201,9 +202,14 @@ export class ClPlanPage extends LitElement {
           <button aria-pressed=${this._panel === 'trash'} @click=${() => this._toggle('trash')}>
             ${msg('回收站', { id: 'plan.trash' })}
           </button>
+        </span>
+        <span class="spacer"></span>
+        <cl-presence-list .peers=${peers} .me=${this.profile}></cl-presence-list>
+        <cl-sync-status .session=${s}></cl-sync-status>
+        <span class="plan-actions">
           <button
-            aria-pressed=${this._panel === 'versions'}
-            @click=${() => this._toggle('versions')}
+            aria-pressed=${this._versionsOpen}
+            @click=${() => (this._versionsOpen = !this._versionsOpen)}
           >
             ${msg('审定版本', { id: 'plan.versions' })}
           </button>
@@ -211,13 +217,10 @@ export class ClPlanPage extends LitElement {
             ${msg('打印和导出', { id: 'plan.print' })}
           </button>
         </span>
-        <span class="spacer"></span>
-        <cl-presence-list .peers=${peers} .me=${this.profile}></cl-presence-list>
-        <cl-sync-status .session=${s}></cl-sync-status>
       </div>
+      ${this._versionsOpen ? html`<cl-versions .session=${s} .base=${this._compareWith} .changes=${this._compare.value.changes} @compare-select=${(e: CompareSelect) => (this._compareWith = e.version)}></cl-versions>` : nothing}
       ${this._panel === 'branches' ? html`<cl-branches .session=${s} .branches=${this._outline.value.branches}></cl-branches>` : nothing}
       ${this._panel === 'trash' ? html`<cl-trash .session=${s}></cl-trash>` : nothing}
-      ${this._panel === 'versions' ? html`<cl-versions .session=${s} .base=${this._compareWith} .changes=${this._compare.value.changes} @compare-select=${(e: CompareSelect) => (this._compareWith = e.version)}></cl-versions>` : nothing}
       <cl-progress .outline=${this._outline.value} .doc=${s.doc}></cl-progress>
       <cl-filters
         .filter=${this._filter}
@@ -233,7 +236,7 @@ export class ClPlanPage extends LitElement {
     `;
   }
 
-  private _toggle(p: 'branches' | 'trash' | 'versions'): void {
+  private _toggle(p: 'branches' | 'trash'): void {
     this._panel = this._panel === p ? 'none' : p;
   }
 
