@@ -129,6 +129,7 @@ export class ClPrintPage extends LitElement {
       document.title = exportFileName(printed.input, '').replace(/\.$/, '');
   }
 
+  /** Opens the plan as the plan page does (from this device first, then the relay). */
   private _open(): void {
     void this._session?.dispose();
     const session = new PlanSession(this.planId, this.profile);
