@@ -262,6 +262,39 @@ describe('the print view', () => {
     const [x0, x1] = titleColumn();
     const all = Array.from({ length: 120 }, (_, i) => `任务${i + 1}`).join('');
     expect(columnText(tableBody(words), x0, x1)).toBe(all);
+    // No row is split across pages: a task's title and its 责任人 are on the same page (its
+    // measures, one to four sentences long, come between).
+    const m = pageMargins('landscape');
+    const w = columnWidths(TABLE_COLUMNS, 297 - m.left - m.right);
+    const left = (i: number) => pt(m.left + w.slice(0, i).reduce((a, b) => a + b, 0));
+    const body = tableBody(words);
+    const pagesWith = (x0: number, x1: number, re: RegExp) =>
+      Array.from({ length: pages }, (_, i) => i + 1).filter((p) =>
+        re.test(
+          columnText(
+            body.filter((w) => w.page === p),
+            x0,
+            x1,
+          ),
+        ),
+      );
+    const col = (c: (typeof TABLE_COLUMNS)[number]) => TABLE_COLUMNS.indexOf(c);
+    for (let n = 1; n <= 120; n += 1) {
+      const title = pagesWith(
+        left(col('title')),
+        left(col('title') + 1),
+        new RegExp(`任务${n}(?!\\d)`),
+      );
+      expect(title, `row ${n}`).toHaveLength(1);
+      expect(
+        pagesWith(
+          left(col('assignee')),
+          left(col('assignee') + 1),
+          new RegExp(`责任人${n}(?!\\d)`),
+        ),
+        `row ${n}`,
+      ).toEqual(title);
+    }
   });
 
   test('opens with no network, remembers the columns, and exports files that open', async () => {
