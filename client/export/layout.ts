@@ -58,17 +58,18 @@ export const SIZES = {
 /**
  * Column widths in millimetres for the landscape text block (225 mm): the task and measures
  * columns get the room; the short ones are wide enough for their header (four characters
- * of 小四 are 17 mm), a leader such as 局党组书记, a branch such as 离退休党支部 and a date
- * such as 2023年12月31日 on one line.
+ * of 小四 are 17 mm), a leader such as 局党组书记, a branch such as 离退休党支部, 责任人12 and a
+ * date such as 2024年12月31日 on one line (measured with Noto Serif CJK, whose digits are wider
+ * than 仿宋's).
  */
 export const COLUMN_WEIGHTS: Readonly<Record<TableColumn, number>> = {
   seq: 12,
   title: 34,
-  measures: 43,
+  measures: 40,
   lead: 25,
   owners: 30,
-  assignee: 20,
-  deadline: 33,
+  assignee: 21,
+  deadline: 35,
   notes: 28,
 };
 

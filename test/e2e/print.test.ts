@@ -240,6 +240,7 @@ describe('the print view', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: 'Export Word' }).waitFor();
     const pdf = await printPdf(page, 120);
+    writeFileSync(join(ROOT, 'test-results/long-print.pdf'), pdf);
     const { pages } = pdfInfo(pdf);
     expect(pages).toBeGreaterThan(5);
     const text = pdfText(pdf);
