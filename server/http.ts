@@ -232,6 +232,7 @@ export function createRelayHttp(deps: HttpDeps): RelayHttp {
           plans: rooms.loadedPlans,
           connections: rooms.connectionCount,
           awareness: rooms.awarenessEntries,
+          compacting: rooms.compacting,
           memory: { rss: process.memoryUsage.rss(), heapUsed: process.memoryUsage().heapUsed },
         }),
         'application/json; charset=utf-8',

@@ -102,11 +102,11 @@ export class RelayMetrics {
     metric('qingdan_compactions_total', 'counter', 'Update logs compacted.', [
       `qingdan_compactions_total ${this.compactions}`,
     ]);
-    let cumulative = 0;
-    const buckets = WRITE_BUCKETS.map((bound, i) => {
-      cumulative = this._writeBuckets[i] ?? 0;
-      return `qingdan_persist_write_seconds_bucket{le="${bound}"} ${cumulative}`;
-    });
+    // observeWrite counts each write in every bucket it fits: the counts are cumulative.
+    const buckets = WRITE_BUCKETS.map(
+      (bound, i) =>
+        `qingdan_persist_write_seconds_bucket{le="${bound}"} ${this._writeBuckets[i] ?? 0}`,
+    );
     metric(
       'qingdan_persist_write_seconds',
       'histogram',

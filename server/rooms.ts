@@ -455,6 +455,11 @@ export class RoomRegistry {
     return n;
   }
 
+  /** True while background compaction has work queued or running. */
+  get compacting(): boolean {
+    return this._compacting;
+  }
+
   /** Ids of the plans held in memory. */
   loadedPlanIds(): string[] {
     return [...this._rooms.keys()];

@@ -93,9 +93,10 @@ export interface SqliteStoreOptions {
   /** How long a writer waits for another process's write lock. */
   readonly busyTimeoutMs?: number;
   /**
-   * Run WAL checkpoints on a worker thread instead of in the committing thread. A checkpoint
-   * fsyncs; on the event loop that stalls every connection for as long as the disk takes
-   * (tens of ms here), so the long-running relay turns this on; short-lived tools need not.
+   * Run WAL checkpoints and compaction on a worker thread instead of the committing thread. A
+   * checkpoint fsyncs, and compacting a large plan takes as long as loading it; on the event
+   * loop either would stall every connection. The long-running relay turns this on;
+   * short-lived tools need not.
    */
   readonly backgroundCheckpoint?: boolean;
 }
@@ -104,26 +105,69 @@ export interface SqliteStoreOptions {
 const CHECKPOINT_INTERVAL_MS = 1000;
 
 /**
- * The checkpoint thread: its own connection to the same file, a PASSIVE checkpoint (which
- * never blocks writers) once a second. Plain CommonJS evaluated as a worker, so it needs no
- * TypeScript loader.
+ * The background thread: its own connection to the same file. It runs a PASSIVE checkpoint
+ * (which never blocks writers) once a second, and compacts plan logs on request, so merging a
+ * large plan never holds the event loop: it reads and merges without a lock, then replaces
+ * the rows it read in one short IMMEDIATE transaction. Plain CommonJS evaluated as a worker,
+ * so it needs no TypeScript loader; it mirrors mergeThroughDoc and compactSync below.
  */
-const CHECKPOINT_WORKER = `
+const BACKGROUND_WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { timeout: 5000 });
 try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
-parentPort.postMessage('ready');
+parentPort.postMessage({ type: 'ready' });
 const timer = setInterval(() => {
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
 }, workerData.intervalMs);
-parentPort.on('message', () => {
+let Y;
+function compact(planId, maxRows) {
+  Y ??= require(workerData.yjs);
+  const rows = db.prepare('SELECT seq, data FROM updates WHERE plan_id = ? ORDER BY seq LIMIT ?').all(planId, maxRows);
+  if (rows.length < 2) return { merged: 0, dropped: 0 };
+  const doc = new Y.Doc({ gc: true });
+  let dropped = 0;
+  for (const row of rows) {
+    try { Y.decodeUpdate(row.data); Y.applyUpdate(doc, row.data); } catch { dropped += 1; }
+  }
+  const state = Buffer.from(Y.encodeStateAsUpdate(doc));
+  doc.destroy();
+  const last = rows[rows.length - 1].seq;
+  const replaced = db.transaction(() => {
+    // Only this thread deletes rows, and new rows get higher seqs: the rows read are all there.
+    const n = db.prepare('SELECT count(*) AS n FROM updates WHERE plan_id = ? AND seq <= ?').get(planId, last).n;
+    if (n !== rows.length) return false;
+    db.prepare('DELETE FROM updates WHERE plan_id = ? AND seq <= ?').run(planId, last);
+    db.prepare('INSERT INTO updates (plan_id, data) VALUES (?, ?)').run(planId, state);
+    db.prepare('UPDATE plans SET updated_at = ? WHERE id = ?').run(Date.now(), planId);
+    return true;
+  }).immediate();
+  return replaced ? { merged: rows.length, dropped } : { merged: 0, dropped: 0 };
+}
+parentPort.on('message', (m) => {
+  if (m.type === 'compact') {
+    try {
+      parentPort.postMessage({ type: 'compacted', id: m.id, result: compact(m.planId, m.maxRows) });
+    } catch (error) {
+      parentPort.postMessage({ type: 'compacted', id: m.id, error: String(error && error.message) });
+    }
+    return;
+  }
   clearInterval(timer);
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
   db.close();
   parentPort.close();
 });
 `;
+
+type WorkerReply =
+  | { readonly type: 'ready' }
+  | {
+      readonly type: 'compacted';
+      readonly id: number;
+      readonly result?: CompactResult;
+      readonly error?: string;
+    };
 
 /** The database file name inside the data dir. */
 export const DB_FILE = 'qingdan.db';
@@ -203,6 +247,13 @@ export class SqliteStore implements Store {
   };
   private readonly _appendTx: (updates: readonly PlanUpdate[]) => void;
   private _checkpointer: Worker | undefined;
+  /** The background thread while it runs (compactions go there). */
+  private _worker: Worker | undefined;
+  private readonly _compactions = new Map<
+    number,
+    { resolve: (r: CompactResult) => void; reject: (e: Error) => void }
+  >();
+  private _lastCompactionId = 0;
   private _ready: Promise<void> = Promise.resolve();
   private _closed = false;
 
@@ -219,15 +270,31 @@ export class SqliteStore implements Store {
     if (options.maxBytes !== undefined) this.setMaxBytes(options.maxBytes);
     if (options.backgroundCheckpoint === true) {
       this._db.pragma('wal_autocheckpoint = 0');
-      this._checkpointer = new Worker(CHECKPOINT_WORKER, {
+      this._checkpointer = new Worker(BACKGROUND_WORKER, {
         eval: true,
         workerData: {
           driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+          yjs: createRequire(import.meta.url).resolve('yjs'),
           file: this.file,
           intervalMs: CHECKPOINT_INTERVAL_MS,
         },
       });
       const worker = this._checkpointer;
+      this._worker = worker;
+      worker.on('message', (message: WorkerReply) => {
+        if (message.type !== 'compacted') return;
+        const pending = this._compactions.get(message.id);
+        this._compactions.delete(message.id);
+        if (message.error !== undefined) pending?.reject(new Error(message.error));
+        else if (message.result !== undefined) pending?.resolve(message.result);
+      });
+      worker.on('exit', () => {
+        for (const pending of this._compactions.values()) {
+          pending.reject(new Error('the background thread stopped'));
+        }
+        this._compactions.clear();
+        this._worker = undefined;
+      });
       this._ready = new Promise<void>((resolve) => {
         worker.once('message', () => resolve());
         // A failing checkpoint thread must not take the relay down: SQLite then checkpoints
@@ -393,7 +460,16 @@ export class SqliteStore implements Store {
   }
 
   compact(planId: string, maxRows = DEFAULT_COMPACT_ROWS): Promise<CompactResult> {
-    return Promise.resolve(this.compactSync(planId, maxRows));
+    const worker = this._worker;
+    if (worker === undefined || this._closed) {
+      return Promise.resolve(this.compactSync(planId, maxRows));
+    }
+    this._lastCompactionId += 1;
+    const id = this._lastCompactionId;
+    return new Promise<CompactResult>((resolve, reject) => {
+      this._compactions.set(id, { resolve, reject });
+      worker.postMessage({ type: 'compact', id, planId, maxRows });
+    });
   }
 
   /**
@@ -428,7 +504,7 @@ export class SqliteStore implements Store {
       const exited = new Promise<void>((resolve) => checkpointer.once('exit', () => resolve()));
       // Unref'd while running; ref'd now, or nothing would keep the process alive to see it exit.
       checkpointer.ref();
-      checkpointer.postMessage('close');
+      checkpointer.postMessage({ type: 'close' });
       await exited;
     }
     this._db.close();

@@ -19,18 +19,29 @@ interface Pending {
 /**
  * Counts the local transactions the relay has not yet confirmed.
  *
- * The relay answers every sync step 1 with step 2 and its own step 1, which carries its
- * state vector. A local transaction that inserted anything is confirmed once the relay's
- * clock for this document's clientID has reached the clock after the transaction. One that
- * only deleted (an undo of an insertion) does not move the clock; it is confirmed once the
- * relay answers a step 1 sent after it. The tracker peeks at the provider's sync handler
- * (it still runs unchanged) and, after local edits, sends a step 1 of its own to ask.
+ * A local transaction that inserted anything is confirmed once the relay's clock for this
+ * document's clientID has reached the clock after the transaction. One that only deleted
+ * (an undo of an insertion) does not move the clock; it is confirmed once the relay answers
+ * a query sent after it.
+ *
+ * The relay's clocks come from two places, both read by peeking at the provider's sync
+ * handler (which still runs unchanged): the relay's own sync step 1 (its state vector),
+ * and the answer to a *probe* — a sync step 1 this tracker sends after local edits, whose
+ * state vector claims of this client (and of any other client of this device the relay
+ * lacked) only what the relay is known to hold, so that the relay's step 2 carries back
+ * what it got of them since; the end of that update (`parseUpdateMeta(update).to`) is the
+ * relay's clock. The probe works with
+ * any relay that speaks the y-websocket protocol; step 2 answers come in the order of the
+ * step 1 messages on one socket.
  */
 export class ConfirmationTracker {
   private _pending: Pending[] = [];
   private _relaySv: Map<number, number> | null = null;
   private _queriesSent = 0;
   private _queriesAnswered = 0;
+  /** Step 1 messages sent on this socket whose step 2 has not come: the provider's own
+   * handshake (null) or a probe (the clients it left out). */
+  private _awaiting: (number[] | null)[] = [];
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private _retry: ReturnType<typeof setInterval> | undefined;
   private readonly _listeners = new Set<() => void>();
@@ -90,14 +101,21 @@ export class ConfirmationTracker {
     return () => this._listeners.delete(fn);
   }
 
-  /** Sends a sync step 1 so the relay answers with its state vector. */
+  /** Sends a probe (a sync step 1 that claims only what the relay is known to hold of
+   * this client) so the relay's answer tells what it has. */
   query(): void {
     const ws = this._provider.ws;
     if (!this._provider.wsconnected || ws === null || ws.readyState !== 1) return;
+    const sv = Y.decodeStateVector(Y.encodeStateVector(this._doc));
+    const probe = [this._doc.clientID, ...this._carriedClients()];
+    // From the clock the relay is known to have: its answer echoes only what it got since.
+    for (const c of probe) sv.set(c, this._relaySv?.get(c) ?? 0);
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, 0);
-    syncProtocol.writeSyncStep1(encoder, this._doc);
+    encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1);
+    encoding.writeVarUint8Array(encoder, Y.encodeStateVector(sv));
     this._queriesSent += 1;
+    this._awaiting.push(probe);
     ws.send(encoding.toUint8Array(encoder));
   }
 
@@ -113,11 +131,17 @@ export class ConfirmationTracker {
   }
 
   private _carried(): number {
-    if (this._relaySv === null) return 0;
-    let n = 0;
+    return this._carriedClients().length;
+  }
+
+  /** Other clients of this doc whose changes the relay is known to lack. */
+  private _carriedClients(): number[] {
+    const relay = this._relaySv;
+    if (relay === null) return [];
+    const out: number[] = [];
     for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(this._doc)))
-      if (client !== this._doc.clientID && clock > (this._relaySv.get(client) ?? 0)) n += 1;
-    return n;
+      if (client !== this._doc.clientID && clock > (relay.get(client) ?? 0)) out.push(client);
+    return out;
   }
 
   private readonly _onTransaction = (tr: Y.Transaction): void => {
@@ -136,7 +160,10 @@ export class ConfirmationTracker {
   };
 
   private readonly _onStatus = ({ status }: { status: string }): void => {
-    if (status === 'connected') this._firstOnSocket = true;
+    if (status !== 'connected') return;
+    this._firstOnSocket = true;
+    // The provider sends its own step 1 right after this event: its answer is not a probe's.
+    this._awaiting = [null];
   };
 
   private _firstOnSocket = false;
@@ -144,16 +171,19 @@ export class ConfirmationTracker {
   private _peek(decoder: decoding.Decoder): void {
     const peek = decoding.createDecoder(decoder.arr);
     peek.pos = decoder.pos;
-    if (decoding.readVarUint(peek) !== syncProtocol.messageYjsSyncStep1) return;
-    const raw = decoding.readVarUint8Array(peek);
-    this._relaySv = Y.decodeStateVector(raw);
-    this._queriesAnswered = this._queriesSent;
-    this._onRelaySv?.(raw);
-    const relayClock = this._relaySv.get(this._doc.clientID) ?? 0;
-    this._pending = this._pending.filter(
-      (p) => p.clock > relayClock || p.query > this._queriesAnswered,
-    );
-    this._emit();
+    const type = decoding.readVarUint(peek);
+    if (type === syncProtocol.messageYjsSyncStep2) {
+      const probe = this._awaiting.shift();
+      if (!probe) return;
+      const to = Y.parseUpdateMeta(decoding.readVarUint8Array(peek)).to;
+      const sv = this._relaySv ?? new Map<number, number>();
+      for (const c of probe) sv.set(c, Math.max(sv.get(c) ?? 0, to.get(c) ?? 0));
+      this._queriesAnswered = this._queriesSent - this._awaiting.filter(Boolean).length;
+      this._learned(sv);
+      return;
+    }
+    if (type !== syncProtocol.messageYjsSyncStep1) return;
+    this._learned(Y.decodeStateVector(decoding.readVarUint8Array(peek)));
     if (this._firstOnSocket) {
       // The relay's first step 1 comes before it has our offline edits (our step 2 answers
       // it): ask again once that answer is on its way.
@@ -161,6 +191,16 @@ export class ConfirmationTracker {
       clearTimeout(this._timer);
       this._timer = setTimeout(() => this.query(), QUERY_DELAY_MS);
     }
+  }
+
+  private _learned(sv: Map<number, number>): void {
+    this._relaySv = sv;
+    this._onRelaySv?.(Y.encodeStateVector(sv));
+    const relayClock = sv.get(this._doc.clientID) ?? 0;
+    this._pending = this._pending.filter(
+      (p) => p.clock > relayClock || p.query > this._queriesAnswered,
+    );
+    this._emit();
   }
 
   private _emit(): void {

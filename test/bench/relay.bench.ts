@@ -16,6 +16,7 @@ import { eventually } from '../helpers/eventually.ts';
 import {
   HEAP_PROBE_IMPORT,
   REPO_ROOT,
+  fetchHealth,
   heapAfterGc,
   makeTempDir,
   spawnRelay,
@@ -287,7 +288,26 @@ let runCounter = 0;
  * Connects the clients, lets the writers edit at `rate` for SECONDS, and measures for every
  * edit the time until the last other client of its plan has it.
  */
+/**
+ * Waits until our relay is idle: every plan of the previous scenario unloaded and its log
+ * compacted (background work the reference does not have), so each scenario starts from the
+ * same quiet state on both sides.
+ */
+async function settle(target: Target): Promise<void> {
+  if (target.name !== 'ours') return;
+  const url = target.wsUrl.replace('ws', 'http');
+  await eventually(
+    async () => {
+      const health = await fetchHealth(url);
+      return health.plans === 0 && health.connections === 0 && !health.compacting;
+    },
+    60_000,
+    50,
+  );
+}
+
 async function fanout(target: Target, spec: FanoutSpec): Promise<FanoutResult> {
+  await settle(target);
   const run = ++runCounter;
   const plans: Client[][] = [];
   for (let p = 0; p < spec.plans; p++) {
@@ -452,6 +472,7 @@ async function floorFanout(target: Target, spec: FanoutSpec): Promise<FanoutResu
 
 /** Builds a 10,000-task plan, then times 3 fresh clients joining it (median). */
 async function lateJoiner(target: Target): Promise<number> {
+  await settle(target);
   const planId = `bench-late-${++runCounter}`;
   const builder = connect(target.wsUrl, planId, false);
   try {
@@ -491,6 +512,7 @@ async function lateJoiner(target: Target): Promise<number> {
 
 /** Heap kept per cycle of 50 plans opened, edited and closed (after GC), in bytes. */
 async function churn(target: Target): Promise<number> {
+  await settle(target);
   const before = await probeHeap(target);
   for (let cycle = 0; cycle < 3; cycle++) {
     const run = ++runCounter;
@@ -511,18 +533,7 @@ async function churn(target: Target): Promise<number> {
   }
   if (target.name === 'ours') {
     // Plans unload 500 ms (--unload-grace-ms) after their last client left.
-    const url = target.wsUrl.replace('ws', 'http');
-    await eventually(
-      async () => {
-        const health = (await (await fetch(`${url}/healthz`)).json()) as {
-          plans: number;
-          connections: number;
-        };
-        return health.plans === 0 && health.connections === 0;
-      },
-      30_000,
-      100,
-    );
+    await settle(target);
   } else {
     // The reference drops a connection when its close arrives; give it the same settling time.
     await new Promise((resolve) => setTimeout(resolve, 1000));

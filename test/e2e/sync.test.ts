@@ -54,6 +54,7 @@ async function sharedPlan(a: Person, b: Person, titles: string[]): Promise<strin
   const id = await createPlan(a.page, '2023年工作要点');
   for (const t of titles) await addTopTask(a.page, t);
   await waitSynced(a.page);
+  await expect.poll(() => unconfirmed(a.page), { timeout: 15_000 }).toBe(0);
   await b.page.goto(`/plan/${id}`);
   for (const t of titles) await box(b, t).waitFor();
   await waitSynced(b.page);
@@ -94,6 +95,7 @@ describe('two people on one plan', () => {
       .poll(() => treeTitles(b.page), { timeout: 20_000 })
       .toEqual(['任务一（离线修改）', '任务二（离线修改）', '任务三（离线修改）']);
     await waitSynced(a.page, 20_000);
+    await expect.poll(() => unconfirmed(a.page), { timeout: 20_000 }).toBe(0);
   });
 
   test('both edit one title offline at different places and keep both edits', async () => {

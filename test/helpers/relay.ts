@@ -85,6 +85,8 @@ export interface Health {
   plans: number;
   connections: number;
   awareness: number;
+  /** Background compaction has work queued or running. */
+  compacting: boolean;
   memory: { rss: number; heapUsed: number };
 }
 

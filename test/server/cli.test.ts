@@ -38,7 +38,7 @@ describe('qingdan serve', () => {
     expect((await relay.health()).ok).toBe(true);
     expect(await relay.stop()).toBe(0);
     expect(readdirSync(dir).every((f) => f.startsWith('qingdan.db'))).toBe(true);
-  });
+  }, 60_000);
 
   test('usage errors exit 2 with a message; a port in use exits 1', async () => {
     expect(qingdan('serve', '--bogus')).toMatchObject({
@@ -55,5 +55,5 @@ describe('qingdan serve', () => {
     const busy = qingdan('serve', '--port', String(relay.port), '--data', `${dir}/other`);
     expect(busy.status).toBe(1);
     expect(busy.stderr).toContain('EADDRINUSE');
-  });
+  }, 60_000);
 });

@@ -97,7 +97,7 @@ describe('durability', () => {
     clients = [];
     expect(await second.stop()).toBe(0);
     expect((await storedKeys('burst')).size).toBe(n);
-  });
+  }, 60_000);
 
   test('SIGTERM shuts down gracefully: exit 0, nothing lost, the data dir reopens', async () => {
     const relay = await relayOn(['--durability', 'full']);
@@ -119,5 +119,5 @@ describe('durability', () => {
     clients.push(b);
     await b.synced();
     await eventually(() => expect(b.doc.getMap('tasks').size).toBe(50));
-  });
+  }, 60_000);
 });

@@ -199,7 +199,7 @@ describe('limits and bad input', () => {
       });
       expect(relay.openFds()).toBeLessThanOrEqual(baseline);
     }, 10_000);
-  });
+  }, 60_000);
 });
 
 function encodeLength(n: number): number[] {

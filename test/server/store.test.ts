@@ -159,4 +159,47 @@ describe('SqliteStore', () => {
     store.setMaxBytes(64 * 1024 * 1024);
     expect((await store.appendUpdate('f', big)).ok).toBe(true);
   });
+
+  test('with the background thread, compaction runs off the event loop with the same result', async () => {
+    await store.close();
+    store = openStore(dir, { backgroundCheckpoint: true });
+    await store.whenReady();
+    const doc = new Y.Doc();
+    for (let i = 0; i < 300; i++) {
+      await store.appendUpdate(
+        'bg',
+        edit(doc, () => doc.getText('t').insert(0, `${i};`)),
+      );
+    }
+    const before = await store.loadState('bg');
+    // The event loop keeps turning while the worker merges (a compaction on this thread
+    // would resolve before any turn).
+    let turns = 0;
+    let done = false;
+    const spin = (): void => {
+      turns += 1;
+      if (!done) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const result = await store.compact('bg');
+    done = true;
+    expect(turns).toBeGreaterThan(0);
+    expect(result).toEqual({ merged: 300, dropped: 0 });
+    expect(await store.logLength('bg')).toBe(1);
+    const a = new Y.Doc();
+    Y.applyUpdate(a, before!);
+    const b = new Y.Doc();
+    Y.applyUpdate(b, (await store.loadState('bg'))!);
+    expect(b.getText('t').toString()).toBe(a.getText('t').toString());
+    // Rows appended while a compaction runs are kept.
+    const compacting = store.compact('bg');
+    await store.appendUpdate(
+      'bg',
+      edit(doc, () => doc.getText('t').insert(0, 'late;')),
+    );
+    await compacting;
+    const c = new Y.Doc();
+    Y.applyUpdate(c, (await store.loadState('bg'))!);
+    expect(c.getText('t').toString().startsWith('late;')).toBe(true);
+  });
 });

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import type { Relay } from '../../server/relay.ts';
@@ -179,5 +180,27 @@ describe('sync between stock y-websocket clients', () => {
     );
     const late = client('plan-compact');
     await eventually(() => expect(late.doc.getText('notes').toString()).toBe(text.toString()));
+  });
+
+  test('ping/pong drops a peer that stopped answering, and keeps one that answers', async () => {
+    await relay.close();
+    relay = await startTestRelay({
+      dataDir: dir,
+      limits: { unloadGraceMs: 50, pingIntervalMs: 50 },
+    });
+    wsUrl = relay.url.replace('http', 'ws');
+    const alive = client('plan-ping');
+    await alive.synced();
+    // A peer that completed the handshake and then went silent (a laptop lid closed).
+    const dead = connect(relay.port, '127.0.0.1');
+    dead.on('error', () => undefined);
+    dead.write(
+      `GET /plan-ping HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+    await eventually(() => expect(relay.rooms.connectionCount).toBe(2));
+    await eventually(() => expect(relay.rooms.connectionCount).toBe(1), 5000);
+    expect(alive.provider.wsconnected).toBe(true);
+    dead.destroy();
   });
 });

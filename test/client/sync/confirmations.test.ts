@@ -9,8 +9,10 @@ import { addTask, createPlan, updateTask } from '../../../shared/index.ts';
 
 const LOCAL = { kind: 'test-local' };
 
-/** A provider stand-in: the parts of y-websocket's provider the tracker uses. */
-function fakeProvider(doc: Y.Doc) {
+/** A provider stand-in with the parts of y-websocket's provider the tracker uses, and a
+ * relay doc that answers every sync step 1 the way a y-websocket relay does (step 2). */
+function setup(doc: Y.Doc) {
+  const relay = new Y.Doc();
   const sent: Uint8Array[] = [];
   const listeners = new Map<string, (arg: { status: string }) => void>();
   const original = vi.fn(
@@ -25,7 +27,7 @@ function fakeProvider(doc: Y.Doc) {
     on: (name: string, fn: (arg: { status: string }) => void) => listeners.set(name, fn),
     off: (name: string) => listeners.delete(name),
   };
-  /** Delivers a message from the relay to the provider, as y-websocket's readMessage does. */
+  /** Delivers a message from the relay, as y-websocket's readMessage does. */
   const receive = (msg: Uint8Array): void => {
     const dec = decoding.createDecoder(msg);
     const type = decoding.readVarUint(dec);
@@ -38,7 +40,27 @@ function fakeProvider(doc: Y.Doc) {
     ) => void;
     handler(encoding.createEncoder(), dec, provider, true, type);
   };
-  return { provider: provider as unknown as WebsocketProvider, sent, original, receive };
+  /** The relay answers every step 1 sent so far. */
+  const answer = (): void => {
+    for (const m of sent.splice(0)) {
+      const dec = decoding.createDecoder(m);
+      decoding.readVarUint(dec);
+      const enc = encoding.createEncoder();
+      encoding.writeVarUint(enc, 0);
+      syncProtocol.readSyncMessage(dec, enc, relay, null);
+      receive(encoding.toUint8Array(enc));
+    }
+  };
+  const connect = (): void => listeners.get('status')?.({ status: 'connected' });
+  return {
+    provider: provider as unknown as WebsocketProvider,
+    relay,
+    sent,
+    original,
+    receive,
+    answer,
+    connect,
+  };
 }
 
 function step1(relay: Y.Doc): Uint8Array {
@@ -49,42 +71,77 @@ function step1(relay: Y.Doc): Uint8Array {
 }
 
 describe('ConfirmationTracker', () => {
-  it('counts local transactions until the relay’s state vector covers them', () => {
+  it('confirms local transactions from a probe answered with step 2 (any y-websocket relay)', () => {
     vi.useFakeTimers();
     const doc = new Y.Doc();
-    const relay = new Y.Doc();
-    const { provider, sent, original, receive } = fakeProvider(doc);
+    const { provider, relay, sent, original, answer } = setup(doc);
     const t = new ConfirmationTracker(doc, provider, (o) => o === LOCAL);
     createPlan(doc, { title: '计划' }, { origin: LOCAL });
     const id = addTask(doc, null, { title: '一' }, {}, { origin: LOCAL });
-    updateTask(doc, id, { title: '一二' }, { origin: LOCAL });
-    expect(t.count).toBe(3);
+    expect(t.count).toBe(2);
 
-    // The relay has the first two only.
-    const partial = new Y.Doc();
-    Y.applyUpdate(relay, Y.encodeStateAsUpdate(doc));
-    Y.applyUpdate(partial, Y.encodeStateAsUpdate(doc));
-    receive(step1(partial));
-    expect(t.count).toBe(0);
-    expect(original).toHaveBeenCalledTimes(1);
-
-    updateTask(doc, id, { title: '一二三' }, { origin: LOCAL });
-    expect(t.count).toBe(1);
-    // After the pause, it asks the relay with a sync step 1 of its own.
+    // Nothing reached the relay yet: the probe after the pause says so.
     vi.advanceTimersByTime(400);
     expect(sent.length).toBe(1);
+    answer();
+    expect(t.count).toBe(2);
+    Y.applyUpdate(relay, Y.encodeStateAsUpdate(doc));
+    t.query();
+    expect(sent.length).toBe(1);
+    answer();
+    expect(t.count).toBe(0);
+    expect(original).toHaveBeenCalled();
+
+    updateTask(doc, id, { title: '一二' }, { origin: LOCAL });
+    expect(t.count).toBe(1);
+    vi.advanceTimersByTime(400);
+    answer();
+    expect(t.count).toBe(1);
+    Y.applyUpdate(relay, Y.encodeStateAsUpdate(doc));
+    t.query();
+    answer();
+    expect(t.count).toBe(0);
+    t.dispose();
+    vi.useRealTimers();
+  });
+
+  it('reads the relay’s state vector from its own step 1 too', () => {
+    const doc = new Y.Doc();
+    const { provider, relay, receive } = setup(doc);
+    const t = new ConfirmationTracker(doc, provider, (o) => o === LOCAL);
+    createPlan(doc, { title: '计划' }, { origin: LOCAL });
+    expect(t.count).toBe(1);
     receive(step1(relay));
     expect(t.count).toBe(1);
     Y.applyUpdate(relay, Y.encodeStateAsUpdate(doc));
     receive(step1(relay));
     expect(t.count).toBe(0);
     t.dispose();
-    vi.useRealTimers();
+  });
+
+  it('does not take the answer to the provider’s own handshake for a probe', () => {
+    const doc = new Y.Doc();
+    const { provider, answer, connect, relay } = setup(doc);
+    const t = new ConfirmationTracker(doc, provider, (o) => o === LOCAL);
+    createPlan(doc, { title: '计划' }, { origin: LOCAL });
+    connect();
+    // The provider's handshake step 1 (full state vector): its step 2 carries nothing of ours.
+    const enc = encoding.createEncoder();
+    encoding.writeVarUint(enc, 0);
+    syncProtocol.writeSyncStep1(enc, doc);
+    (provider.ws as unknown as { send: (m: Uint8Array) => void }).send(encoding.toUint8Array(enc));
+    Y.applyUpdate(relay, Y.encodeStateAsUpdate(doc));
+    answer();
+    expect(t.count).toBe(1);
+    t.query();
+    answer();
+    expect(t.count).toBe(0);
+    t.dispose();
   });
 
   it('ignores remote transactions and restores the handler on dispose', () => {
     const doc = new Y.Doc();
-    const { provider, original } = fakeProvider(doc);
+    const { provider, original } = setup(doc);
     const t = new ConfirmationTracker(doc, provider, (o) => o === LOCAL);
     const other = new Y.Doc();
     createPlan(other, { title: '别人' });
@@ -94,14 +151,18 @@ describe('ConfirmationTracker', () => {
     expect(provider.messageHandlers[0]).toBe(original);
   });
 
-  it('counts changes of earlier sessions the stored relay state lacks', () => {
+  it('counts changes of earlier sessions the stored relay state lacks, until a probe', () => {
     const earlier = new Y.Doc();
     createPlan(earlier, { title: '上次' });
     const doc = new Y.Doc();
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(earlier));
-    const { provider } = fakeProvider(doc);
+    const { provider, relay, answer } = setup(doc);
     const t = new ConfirmationTracker(doc, provider, () => false, Y.encodeStateVector(new Y.Doc()));
     expect(t.count).toBe(1);
+    Y.applyUpdate(relay, Y.encodeStateAsUpdate(doc));
+    t.query();
+    answer();
+    expect(t.count).toBe(0);
     t.dispose();
   });
 });
