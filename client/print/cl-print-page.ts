@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
-import { readBranches, readVersions, tableToCsv, type VersionInfo } from '../../shared/index.ts';
+import { readBranches, readVersions, type VersionInfo } from '../../shared/index.ts';
 import { base } from '../styles.ts';
 import { PlanSession } from '../plan-session.ts';
 import type { Profile } from '../storage/device.ts';
@@ -14,20 +14,10 @@ import {
 import { EventController } from '../controllers/event-controller.ts';
 import { navigate, planPath, printPath } from '../router.ts';
 import { exportFileName, printDocument } from './print-document.ts';
-import type {
-  ExportFormat,
-  PrintAction,
-  PrintPrefsChange,
-  PrintTargetChange,
-} from './cl-print-toolbar.ts';
+import type { PrintAction, PrintPrefsChange, PrintTargetChange } from './print-events.ts';
+import { exportDocument, type ExportFormat } from './export-file.ts';
 import './cl-print-toolbar.ts';
 import './cl-print-view.ts';
-
-const MIME: Record<ExportFormat, string> = {
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  csv: 'text/csv;charset=utf-8',
-};
 
 /**
  * The print view, `/plan/<id>/print?version=<id>&branch=<id>`: the plan opened from this
@@ -219,33 +209,13 @@ export class ClPrintPage extends LitElement {
     this._busy = true;
     this._error = null;
     try {
-      let bytes: Uint8Array | string;
-      if (format === 'xlsx')
-        bytes = await (await import('../export/xlsx.ts')).buildXlsx(printed.rows, printed.input);
-      else if (format === 'docx')
-        bytes = await (await import('../export/docx.ts')).buildDocx(printed.rows, printed.input);
-      else bytes = tableToCsv(printed.rows, printed.input.columns);
-      download(bytes, exportFileName(printed.input, format), MIME[format]);
+      await exportDocument(printed, format);
     } catch {
       this._error = msg('导出失败，请重试。', { id: 'print.export-failed' });
     } finally {
       this._busy = false;
     }
   }
-}
-
-/** Hands bytes to the browser as a download. */
-function download(bytes: Uint8Array | string, name: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.hidden = true;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // The download has started from the URL; revoking it on the next task is safe.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 declare global {

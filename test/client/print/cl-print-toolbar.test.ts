@@ -1,12 +1,13 @@
 // @vitest-environment happy-dom
 import '../lit-quiet.ts';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  ClPrintToolbar,
-  type PrintAction,
-  type PrintPrefsChange,
-  type PrintTargetChange,
-} from '../../../client/print/cl-print-toolbar.ts';
+import type { ClPrintToolbar } from '../../../client/print/cl-print-toolbar.ts';
+import '../../../client/print/cl-print-toolbar.ts';
+import type {
+  PrintAction,
+  PrintPrefsChange,
+  PrintTargetChange,
+} from '../../../client/print/print-events.ts';
 import { DEFAULT_PRINT_PREFS, type PrintPrefs } from '../../../client/storage/print-prefs.ts';
 
 afterEach(() => document.body.replaceChildren());
