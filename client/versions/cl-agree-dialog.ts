@@ -27,7 +27,7 @@ export function localDate(d = new Date()): string {
  * 审定: names the version to freeze (e.g. 2023年4月党组会审定稿), who agreed it (the user by
  * default) and the date, as a modal dialog.
  * @fires agree-request
- * @fires close - the dialog was closed without agreeing
+ * @fires agree-cancel - the dialog was closed without agreeing
  */
 @localized()
 @customElement('cl-agree-dialog')
@@ -123,7 +123,8 @@ export class ClAgreeDialog extends LitElement {
   }
 
   private readonly _closed = (): void => {
-    if (!this._agreed) this.dispatchEvent(new Event('close', { bubbles: true, composed: true }));
+    if (!this._agreed)
+      this.dispatchEvent(new Event('agree-cancel', { bubbles: true, composed: true }));
   };
 }
 

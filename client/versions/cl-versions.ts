@@ -141,7 +141,7 @@ export class ClVersions extends LitElement {
               .by=${this.session.profile.name}
               .suggestion=${suggestName()}
               @agree-request=${this._agree}
-              @close=${() => (this._agreeing = false)}
+              @agree-cancel=${() => (this._agreeing = false)}
             ></cl-agree-dialog>`
           : nothing
       }
