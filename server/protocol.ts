@@ -7,6 +7,7 @@
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
 
 /** Top-level message types of y-websocket (y-websocket/src/y-websocket.js). */
 export const MESSAGE_SYNC = 0;
@@ -14,10 +15,15 @@ export const MESSAGE_AWARENESS = 1;
 export const MESSAGE_AUTH = 2;
 export const MESSAGE_QUERY_AWARENESS = 3;
 
-/** Sub-types of a sync message (y-protocols/sync.js). */
-export const SYNC_STEP1 = 0;
-export const SYNC_STEP2 = 1;
-export const SYNC_UPDATE = 2;
+/**
+ * Sub-types of a sync message, from y-protocols. Its readSyncMessage is not used on input:
+ * it applies an update before anything can check it. Awareness is decoded here too rather
+ * than through y-protocols' Awareness, which parses and re-serialises every state and keeps
+ * a timer per document; the wire format is the same.
+ */
+export const SYNC_STEP1: number = syncProtocol.messageYjsSyncStep1;
+export const SYNC_STEP2: number = syncProtocol.messageYjsSyncStep2;
+export const SYNC_UPDATE: number = syncProtocol.messageYjsUpdate;
 
 /**
  * WebSocket close codes the relay uses. 1xxx are RFC 6455; 4400–4499 mirror HTTP 4xx and tell
@@ -221,12 +227,14 @@ function decodeUnchecked(data: Uint8Array, limits: DecodeLimits): ClientMessage 
 export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  encoding.writeVarUint(encoder, SYNC_STEP1);
-  encoding.writeVarUint8Array(encoder, Y.encodeStateVector(doc));
+  syncProtocol.writeSyncStep1(encoder, doc);
   return encoding.toUint8Array(encoder);
 }
 
-/** Sync step 2 carrying an already encoded update (what the client lacks). */
+/**
+ * Sync step 2 carrying an already encoded update (what the client lacks). y-protocols'
+ * writeSyncStep2 encodes it from the doc each time; the relay caches the full state.
+ */
 export function encodeSyncStep2(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_SYNC);
@@ -239,8 +247,7 @@ export function encodeSyncStep2(update: Uint8Array): Uint8Array {
 export function encodeUpdate(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  encoding.writeVarUint(encoder, SYNC_UPDATE);
-  encoding.writeVarUint8Array(encoder, update);
+  syncProtocol.writeUpdate(encoder, update);
   return encoding.toUint8Array(encoder);
 }
 

@@ -56,8 +56,13 @@ export interface RoomLimits {
   readonly pingIntervalMs: number;
   /** A peer with more than this many bytes unsent is not reading: it is closed (1008). */
   readonly maxBufferedBytes: number;
-  /** Compact a plan's log once it has this many rows. */
+  /** Compact a plan's log once it has this many rows… */
   readonly compactEvery: number;
+  /**
+   * …and no edit came for this long (or at once past 10 × compactEvery): compacting during a
+   * burst would spend the relay's core on merging the same plan again and again.
+   */
+  readonly compactQuietMs: number;
 }
 
 /** Defaults of {@link RoomLimits}. */
@@ -73,6 +78,7 @@ export const DEFAULT_LIMITS: RoomLimits = {
   pingIntervalMs: 30_000,
   maxBufferedBytes: 32 * 1024 * 1024,
   compactEvery: 1000,
+  compactQuietMs: 2000,
 };
 
 /** Who is connecting, as decided at the upgrade (issue 7 fills `principal` from a token). */
@@ -131,6 +137,8 @@ class Room {
   committing = false;
   /** Sync step 1 requests that arrived while committing, answered after the commit. */
   deferredSyncs: { conn: Connection; stateVector: Uint8Array }[] = [];
+  /** Pending quiet-time compaction. */
+  compactTimer: ReturnType<typeof setTimeout> | undefined;
   /** Rows in the plan's log, as far as this relay knows. */
   logRows = 0;
   /** Writes queued or in flight for this room. */
@@ -646,6 +654,8 @@ export class RoomRegistry {
     room.disposed = true;
     if (room.unloadTimer !== undefined) clearTimeout(room.unloadTimer);
     room.unloadTimer = undefined;
+    if (room.compactTimer !== undefined) clearTimeout(room.compactTimer);
+    room.compactTimer = undefined;
     room.awareness.clear();
     room.awarenessTombstones.clear();
     room.dirtyAwareness.clear();
@@ -727,7 +737,7 @@ export class RoomRegistry {
           room.outUpdates.push(w.update);
           room.outSenders.add(w.conn);
           this._dirtyRooms.add(room);
-          if (room.logRows >= this.limits.compactEvery) this._scheduleCompaction(room.planId);
+          if (room.logRows >= this.limits.compactEvery) this._compactWhenQuiet(room);
         }
       } else {
         this.metrics.error('store_write');
@@ -848,6 +858,21 @@ export class RoomRegistry {
 
   private _heartbeat(): void {
     for (const room of this._rooms.values()) for (const conn of [...room.conns]) conn.heartbeat();
+  }
+
+  /** Compacts the room's plan once it has been quiet for compactQuietMs (or is far too long). */
+  private _compactWhenQuiet(room: Room): void {
+    if (room.compactTimer !== undefined) clearTimeout(room.compactTimer);
+    room.compactTimer = undefined;
+    if (room.logRows >= 10 * this.limits.compactEvery) {
+      this._scheduleCompaction(room.planId);
+      return;
+    }
+    room.compactTimer = setTimeout(() => {
+      room.compactTimer = undefined;
+      if (!room.disposed) this._scheduleCompaction(room.planId);
+    }, this.limits.compactQuietMs);
+    room.compactTimer.unref();
   }
 
   private _scheduleCompaction(planId: string): void {

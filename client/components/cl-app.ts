@@ -126,6 +126,7 @@ export class ClApp extends LitElement {
           ? html`<cl-profile-dialog
               .profile=${p}
               @profile-saved=${this._onSaved}
+              @profile-closed=${() => (this._editingProfile = false)}
             ></cl-profile-dialog>`
           : nothing
       }

@@ -16,6 +16,7 @@ export class ProfileSaved extends Event {
 /**
  * The first-use question: the user's name and branch, as a modal dialog.
  * @fires profile-saved
+ * @fires profile-closed - the dialog closed (saved, or dismissed when a profile exists)
  */
 @localized()
 @customElement('cl-profile-dialog')
@@ -56,7 +57,11 @@ export class ClProfileDialog extends LitElement {
 
   override render() {
     return html`
-      <dialog aria-labelledby="t" @cancel=${(e: Event) => !this.profile && e.preventDefault()}>
+      <dialog
+        aria-labelledby="t"
+        @cancel=${(e: Event) => !this.profile && e.preventDefault()}
+        @close=${() => this.dispatchEvent(new Event('profile-closed', { bubbles: true, composed: true }))}
+      >
         <form method="dialog" @submit=${this._submit}>
           <h2 id="t">${msg('欢迎使用清单', { id: 'profile.title' })}</h2>
           <p>${msg('请告诉同事您是谁。本设备只询问一次。', { id: 'profile.intro' })}</p>

@@ -7,12 +7,15 @@ import { base } from '../styles.ts';
 import type { Peer, PlanSession } from '../plan-session.ts';
 import { NO_FILTER, visibleRows, type Filter, type Outline, type Row } from '../model/outline.ts';
 import { moveFor, type MoveTarget } from '../model/tree-moves.ts';
-import type { TaskAction } from './task-action.ts';
+import { TaskAction } from './task-action.ts';
+import { treeKeyAction } from '../model/tree-keys.ts';
 import { TreeDragController } from '../controllers/tree-drag.ts';
 import { ClTaskRow } from './cl-task-row.ts';
 import type { ChangeMark } from '../versions/compare-controller.ts';
 
 const NONE: readonly Peer[] = [];
+const FIRST_SLICE = 120;
+const NEXT_SLICE = 400;
 
 /** Today as `YYYY-MM-DD` in local time (deadlines are local calendar dates). */
 function localToday(): string {
@@ -61,6 +64,12 @@ export class ClTaskTree extends LitElement {
   @state() private _collapsed: ReadonlySet<string> = new Set();
   @state() private _current: string | null = null;
   private _rows: Row[] = [];
+  private _slice = 0;
+  /**
+   * Rows rendered so far. A big plan renders its first screens at once and the rest in
+   * slices, one per frame, so the checklist shows quickly and the page stays responsive.
+   */
+  @state() private _limit = FIRST_SLICE;
   private _today = localToday();
   /** After the next render: focus this row (and its title field). */
   private _focus: { id: string; title: boolean } | null = null;
@@ -91,6 +100,11 @@ export class ClTaskTree extends LitElement {
   }
 
   protected override async updated(): Promise<void> {
+    if (this._limit < this._rows.length && this._slice === 0)
+      this._slice = requestAnimationFrame(() => {
+        this._slice = 0;
+        this._limit += NEXT_SLICE;
+      });
     const f = this._focus;
     if (!f) return;
     // Match by property: a row just created has not rendered its data-id yet.
@@ -115,7 +129,7 @@ export class ClTaskTree extends LitElement {
         ${this._drag.bind()}
       >
         ${repeat(
-          this._rows,
+          this._rows.length > this._limit ? this._rows.slice(0, this._limit) : this._rows,
           (r) => r.entry.id,
           (r) =>
             html`<cl-task-row
@@ -199,55 +213,17 @@ export class ClTaskTree extends LitElement {
     const id = row?.dataset['id'];
     if (!row || !id) return;
     const onRow = e.composedPath()[0] === row;
-    if (e.altKey && ['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight'].includes(e.key)) {
-      e.preventDefault();
-      const cmd = (
-        { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'outdent', ArrowRight: 'indent' } as const
-      )[e.key as 'ArrowUp'];
-      this._move(id, moveFor(this.outline, id, cmd), !onRow);
-      return;
-    }
-    if (!onRow) return;
-    const i = this._rows.findIndex((r) => r.entry.id === id);
-    const r = this._rows[i];
-    const go = (to: Row | undefined): void => {
-      if (to) this._focus = { id: to.entry.id, title: false };
-      this.requestUpdate();
-    };
-    switch (e.key) {
-      case 'ArrowDown':
-        go(this._rows[i + 1]);
-        break;
-      case 'ArrowUp':
-        go(this._rows[i - 1]);
-        break;
-      case 'Home':
-        go(this._rows[0]);
-        break;
-      case 'End':
-        go(this._rows[this._rows.length - 1]);
-        break;
-      case 'ArrowRight':
-        if (r && r.entry.childCount > 0 && !r.expanded) this._setCollapsed(id, false);
-        else go(this._rows[i + 1]?.entry.parent === id ? this._rows[i + 1] : undefined);
-        break;
-      case 'ArrowLeft':
-        if (r && r.entry.childCount > 0 && r.expanded) this._setCollapsed(id, true);
-        else go(this._rows.find((x) => x.entry.id === r?.entry.parent));
-        break;
-      case 'Enter':
-        row.focusTitle();
-        break;
-      case ' ':
-        row.renderRoot.querySelector<HTMLInputElement>('input[type=checkbox]')?.click();
-        break;
-      case 'Delete':
-        this._onAction({ kind: 'delete', taskId: id } as TaskAction);
-        break;
-      default:
-        return;
-    }
+    const action = treeKeyAction(e.key, e.altKey, onRow, this._rows, id);
+    if (!action) return;
     e.preventDefault();
+    if (action.kind === 'move') this._move(id, moveFor(this.outline, id, action.command), !onRow);
+    else if (action.kind === 'focus') this._focus = { id: action.id, title: false };
+    else if (action.kind === 'expand') this._setCollapsed(id, !action.expanded);
+    else if (action.kind === 'edit-title') row.focusTitle();
+    else if (action.kind === 'tick')
+      row.renderRoot.querySelector<HTMLInputElement>('input[type=checkbox]')?.click();
+    else this._onAction(new TaskAction('delete', id));
+    this.requestUpdate();
   };
 }
 

@@ -116,8 +116,15 @@ async function main(): Promise<void> {
     // 1. Offline open from IndexedDB, several times.
     await context.setOffline(true);
     const opens: number[] = [];
+    const firsts: number[] = [];
     for (let i = 0; i < 5; i += 1) {
       await page.goto(`/plan/${PLAN}`);
+      // The first screenful (a 720 px viewport holds fewer than 20 rows).
+      await page.waitForFunction(`${ROWS}.length >= 20`, undefined, {
+        timeout: 60_000,
+        polling: 'raf',
+      });
+      firsts.push(await page.evaluate(() => performance.now()));
       await page.waitForFunction(`${ROWS}.length === ${TASKS}`, undefined, {
         timeout: 60_000,
         polling: 'raf',
@@ -175,7 +182,7 @@ async function main(): Promise<void> {
       [
         `machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, ${browser.version()} headless`,
         `plan: ${TASKS} tasks`,
-        `1. navigation → checklist shown from IndexedDB, offline: median ${pct(opens, 50).toFixed(0)} ms (runs: ${opens.map((x) => x.toFixed(0)).join(', ')}) — goal < 1000 ms`,
+        `1. navigation → checklist shown from IndexedDB, offline: first screen median ${pct(firsts, 50).toFixed(0)} ms (runs: ${firsts.map((x) => x.toFixed(0)).join(', ')}); all ${TASKS} rows median ${pct(opens, 50).toFixed(0)} ms (runs: ${opens.map((x) => x.toFixed(0)).join(', ')}) — goal < 1000 ms`,
         `2. keystroke → screen in a title: median ${pct(lat, 50).toFixed(1)} ms, p95 ${pct(lat, 95).toFixed(1)} ms — goal median < 16 ms`,
         `3. 1,000-edit remote burst → all shown: ${burst} ms`,
         `4. JavaScript loaded before the checklist shows: ${(jsGzip / 1024).toFixed(1)} KB gzip (${scripts.size} files) — goal < 100 KB`,

@@ -470,44 +470,93 @@ async function floorFanout(target: Target, spec: FanoutSpec): Promise<FanoutResu
   }
 }
 
-/** Builds a 10,000-task plan, then times 3 fresh clients joining it (median). */
-async function lateJoiner(target: Target): Promise<number> {
+/** Builds a 10,000-task plan on the target; returns its id and the builder (keep it open). */
+async function buildLargePlan(target: Target): Promise<{ planId: string; builder: Client }> {
   await settle(target);
   const planId = `bench-late-${++runCounter}`;
   const builder = connect(target.wsUrl, planId, false);
-  try {
-    await eventually(() => builder.provider.synced, 30_000, 20);
-    const tasks = builder.doc.getMap<Y.Map<unknown>>('tasks');
-    builder.doc.transact(() => {
-      for (let i = 0; i < 10_000; i++) {
-        const task = new Y.Map<unknown>();
-        task.set('title', `第${i}项任务：加强理论武装，严格落实“一岗双责”`);
-        task.set('done', i % 3 === 0);
-        task.set('rank', `a${i.toString(36).padStart(4, '0')}`);
-        task.set('owner', '第一党支部');
-        task.set('deadline', '2023年6月底前');
-        tasks.set(`task-${i}`, task);
-      }
-    });
-    const check = connect(target.wsUrl, planId, false);
-    await eventually(() => check.doc.getMap('tasks').size === 10_000, 60_000, 20);
-    destroyAll([check]);
-    const times: number[] = [];
-    for (let j = 0; j < 3; j++) {
-      const start = performance.now();
-      const joiner = connect(target.wsUrl, planId, false);
-      await eventually(
-        () => joiner.provider.synced && joiner.doc.getMap('tasks').size === 10_000,
-        60_000,
-        1,
-      );
-      times.push(performance.now() - start);
-      destroyAll([joiner]);
+  await eventually(() => builder.provider.synced, 30_000, 20);
+  const tasks = builder.doc.getMap<Y.Map<unknown>>('tasks');
+  builder.doc.transact(() => {
+    for (let i = 0; i < 10_000; i++) {
+      const task = new Y.Map<unknown>();
+      task.set('title', `第${i}项任务：加强理论武装，严格落实“一岗双责”`);
+      task.set('done', i % 3 === 0);
+      task.set('rank', `a${i.toString(36).padStart(4, '0')}`);
+      task.set('owner', '第一党支部');
+      task.set('deadline', '2023年6月底前');
+      tasks.set(`task-${i}`, task);
     }
-    return median(times);
+  });
+  const check = connect(target.wsUrl, planId, false);
+  await eventually(() => check.doc.getMap('tasks').size === 10_000, 60_000, 20);
+  destroyAll([check]);
+  return { planId, builder };
+}
+
+/** Time for a fresh client to join and hold all 10,000 tasks. */
+async function joinOnce(target: Target, planId: string): Promise<number> {
+  const start = performance.now();
+  const joiner = connect(target.wsUrl, planId, false);
+  await eventually(
+    () => joiner.provider.synced && joiner.doc.getMap('tasks').size === 10_000,
+    60_000,
+    1,
+  );
+  const ms = performance.now() - start;
+  destroyAll([joiner]);
+  return ms;
+}
+
+/** Time from a raw socket's sync step 1 to the relay's sync step 2 (the relay's share of a join). */
+async function answerOnce(target: Target, planId: string): Promise<number> {
+  const ws = new WebSocket(`${target.wsUrl}/${planId}`);
+  try {
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    const start = performance.now();
+    const answered = new Promise<number>((resolve) => {
+      ws.on('message', (data: Buffer) => {
+        if (data[0] === 0 && data[1] === 1) resolve(performance.now() - start);
+      });
+    });
+    ws.send(new Uint8Array([0, 0, 1, 0]));
+    return await answered;
   } finally {
-    destroyAll([builder]);
+    ws.terminate();
   }
+}
+
+/**
+ * The late joiner: 3 joins per relay, interleaved (ours, reference, ours, …) so that the load
+ * generator's own state (its GC, mostly: the joiner applies ~1 MB) falls on both alike.
+ */
+async function lateJoiners(
+  ours: Target,
+  reference: Target,
+): Promise<{ ours: number; reference: number; oursAnswer: number; referenceAnswer: number }> {
+  const a = await buildLargePlan(ours);
+  const b = await buildLargePlan(reference);
+  const times = { ours: [] as number[], reference: [] as number[] };
+  const answers = { ours: [] as number[], reference: [] as number[] };
+  try {
+    for (let j = 0; j < 3; j++) {
+      times.ours.push(await joinOnce(ours, a.planId));
+      times.reference.push(await joinOnce(reference, b.planId));
+      answers.ours.push(await answerOnce(ours, a.planId));
+      answers.reference.push(await answerOnce(reference, b.planId));
+    }
+  } finally {
+    destroyAll([a.builder, b.builder]);
+  }
+  return {
+    ours: median(times.ours),
+    reference: median(times.reference),
+    oursAnswer: median(answers.ours),
+    referenceAnswer: median(answers.reference),
+  };
 }
 
 /** Heap kept per cycle of 50 plans opened, edited and closed (after GC), in bytes. */
@@ -686,8 +735,10 @@ async function main(): Promise<void> {
       }
     }
     if (!SKIP.has('late')) {
-      const ours = await lateJoiner(targets.ours);
-      const reference = await lateJoiner(targets.reference);
+      const { ours, reference, oursAnswer, referenceAnswer } = await lateJoiners(
+        targets.ours,
+        targets.reference,
+      );
       rows.push([
         'late joiner, 10,000-task plan, ms (median of 3)',
         fmt(ours),
@@ -695,6 +746,14 @@ async function main(): Promise<void> {
         ratio(ours, reference),
         '–',
         '≤ 1.0×',
+      ]);
+      rows.push([
+        '… of which the relay: sync step 1 → step 2, ms',
+        fmt(oursAnswer),
+        fmt(referenceAnswer),
+        ratio(oursAnswer, referenceAnswer),
+        '–',
+        '',
       ]);
     }
     if (!SKIP.has('churn')) {

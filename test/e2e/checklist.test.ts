@@ -116,4 +116,16 @@ describe('the checklist', () => {
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('button', { name: '撤销' }).waitFor();
   });
+
+  test('lists the plans of this device on the home page', async () => {
+    const page = await start();
+    const id = await createPlan(page, '2023年工作要点');
+    await page.getByRole('link', { name: '清单' }).click();
+    const link = page.getByRole('link', { name: '2023年工作要点' });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe(`/plan/${id}`);
+    await link.click();
+    await page.waitForURL(`**/plan/${id}`);
+    await expect.poll(() => page.getByLabel('清单标题').inputValue()).toBe('2023年工作要点');
+  });
 });

@@ -16,13 +16,20 @@ import {
   TABLE_COLUMNS,
 } from '../../shared/index.ts';
 import { columnWidths, pageMargins, type Orientation } from '../../client/export/layout.ts';
-import { launchBrowser, openPage, type WatchedPage } from './helpers/browser.ts';
-import { answerFirstUse, titleField, waitServiceWorker, waitSynced } from './helpers/app.ts';
-import { startProxy } from './helpers/proxy.ts';
+import {
+  ROOT,
+  answerFirstUse,
+  launchBrowser,
+  openPage,
+  startProxy,
+  titleField,
+  waitServiceWorker,
+  waitSynced,
+  type RelayProcess,
+  type WatchedPage,
+} from './helpers/index.ts';
 import { gotoPlan, startSeededRelay } from './helpers/seed.ts';
-import { ROOT } from './helpers/build.ts';
 import { columnText, pdfInfo, pdfText, pdfWords, pt, type PdfWord } from './helpers/pdf.ts';
-import type { RelayProcess } from './helpers/relay.ts';
 import { buildSeedPlan, SEED_OUTLINE } from '../helpers/seed-plan.ts';
 
 /** 4 sections × 3 items × 10 points: 120 tasks, enough for several landscape pages. */

@@ -10,6 +10,7 @@ import {
   visibleRows,
 } from '../../../client/model/outline.ts';
 import { dropFor, moveFor } from '../../../client/model/tree-moves.ts';
+import { treeKeyAction } from '../../../client/model/tree-keys.ts';
 
 function plan() {
   const doc = new Y.Doc();
@@ -130,5 +131,34 @@ describe('moves', () => {
     expect(dropFor(o, 'p1', 'p1', 'after')).toBeNull();
     expect(dropFor(o, 'p1', 's1', 'inside')).toEqual({ parent: 's1', place: {} });
     expect(dropFor(o, 'p1', 's1', 'before')).toEqual({ parent: null, place: { before: 's1' } });
+  });
+});
+
+describe('treeKeyAction', () => {
+  const rows = () => visibleRows(readOutline(plan()), new Set(), NO_FILTER, me, '2023-07-01');
+  it('follows the tree pattern on a row and moves with Alt', () => {
+    const r = rows();
+    expect(treeKeyAction('ArrowDown', false, true, r, 's1')).toEqual({ kind: 'focus', id: 's2' });
+    expect(treeKeyAction('ArrowUp', false, true, r, 's1')).toBeNull();
+    expect(treeKeyAction('ArrowRight', false, true, r, 's2')).toEqual({ kind: 'focus', id: 'i1' });
+    expect(treeKeyAction('ArrowLeft', false, true, r, 's2')).toEqual({
+      kind: 'expand',
+      id: 's2',
+      expanded: false,
+    });
+    expect(treeKeyAction('ArrowLeft', false, true, r, 'p1')).toEqual({ kind: 'focus', id: 'i1' });
+    expect(treeKeyAction('End', false, true, r, 's1')).toEqual({ kind: 'focus', id: 'i2' });
+    expect(treeKeyAction('ArrowUp', true, false, r, 'p2')).toEqual({ kind: 'move', command: 'up' });
+    expect(treeKeyAction('ArrowDown', false, false, r, 'p2')).toBeNull();
+    expect(treeKeyAction(' ', false, true, r, 'p2')).toEqual({ kind: 'tick' });
+  });
+
+  it('expands a collapsed row with →', () => {
+    const r = visibleRows(readOutline(plan()), new Set(['s2']), NO_FILTER, me, '2023-07-01');
+    expect(treeKeyAction('ArrowRight', false, true, r, 's2')).toEqual({
+      kind: 'expand',
+      id: 's2',
+      expanded: true,
+    });
   });
 });

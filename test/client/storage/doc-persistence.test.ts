@@ -121,3 +121,24 @@ describe('storageProblem', () => {
     expect(storageProblem(new Error('x'))).toBe('unavailable');
   });
 });
+
+describe('storage problems', () => {
+  it('reports a full disk when a write fails with QuotaExceededError', async () => {
+    const doc = new Y.Doc();
+    const problems: string[] = [];
+    const p = persistDoc(doc, 'p7', { delayMs: 1, onProblem: (problem) => problems.push(problem) });
+    await p.whenLoaded;
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function () {
+      throw new DOMException('full', 'QuotaExceededError');
+    };
+    try {
+      createPlan(doc, { title: '满了' });
+      await p.flush();
+    } finally {
+      IDBObjectStore.prototype.put = put;
+    }
+    expect(problems).toEqual(['quota']);
+    await p.dispose();
+  });
+});

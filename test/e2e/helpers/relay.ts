@@ -44,10 +44,10 @@ async function spawnRelay(
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const actual = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`relay did not start:\n${out}\n${err}`)),
-      20_000,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`relay did not start:\n${out}\n${err}`));
+    }, 20_000);
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
@@ -86,7 +86,14 @@ export async function startRelay(
 ): Promise<RelayProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'qingdan-e2e-'));
   const args = opts.args ?? [];
-  let { child, port } = await spawnRelay(0, dataDir, args);
+  let child: ChildProcess;
+  let port: number;
+  try {
+    ({ child, port } = await spawnRelay(0, dataDir, args));
+  } catch (e) {
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     get url() {
       return `http://127.0.0.1:${port}`;
