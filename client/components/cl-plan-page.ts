@@ -21,7 +21,6 @@ import './cl-trash.ts';
 import { navigate, printPath } from '../router.ts';
 import { CompareController } from '../versions/compare-controller.ts';
 import type { CompareSelect } from '../versions/cl-versions.ts';
-import '../versions/cl-versions.ts';
 import { pageStyles } from './cl-plan-page.styles.ts';
 
 const EMPTY_OUTLINE: Outline = { entries: [], branches: [] };
@@ -207,10 +206,7 @@ export class ClPlanPage extends LitElement {
         <cl-presence-list .peers=${peers} .me=${this.profile}></cl-presence-list>
         <cl-sync-status .session=${s}></cl-sync-status>
         <span class="plan-actions">
-          <button
-            aria-pressed=${this._versionsOpen}
-            @click=${() => (this._versionsOpen = !this._versionsOpen)}
-          >
+          <button aria-pressed=${this._versionsOpen} @click=${this._toggleVersions}>
             ${msg('审定版本', { id: 'plan.versions' })}
           </button>
           <button @click=${() => navigate(printPath(this.planId))}>
@@ -235,6 +231,12 @@ export class ClPlanPage extends LitElement {
       ></cl-task-tree>
     `;
   }
+
+  /** The versions panel (issue 6) is loaded when first opened, not with the checklist. */
+  private readonly _toggleVersions = (): void => {
+    this._versionsOpen = !this._versionsOpen;
+    if (this._versionsOpen) void import('../versions/cl-versions.ts');
+  };
 
   private _toggle(p: 'branches' | 'trash'): void {
     this._panel = this._panel === p ? 'none' : p;
