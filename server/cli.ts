@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { createLogger, LOG_LEVELS } from './log.ts';
 import { DEFAULT_LIMITS } from './rooms.ts';
 import { startRelay } from './relay.ts';
+import { runImportCommand } from './import-command.ts';
 
 const SERVE_USAGE = `usage: qingdan serve [options]
   --host HOST                  interface to listen on (default 127.0.0.1)
@@ -30,6 +31,7 @@ const SERVE_USAGE = `usage: qingdan serve [options]
 const USAGE = `usage: qingdan <verb> [options]
 verbs:
   serve     run the relay (qingdan serve --help)
+  import    read a policy document into an outline or a new plan (qingdan import --help)
 `;
 
 class UsageError extends Error {
@@ -137,6 +139,7 @@ async function serve(args: readonly string[]): Promise<number> {
 
 const VERBS: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
   serve,
+  import: (args) => runImportCommand(args, { stdout: process.stdout, stderr: process.stderr }),
 };
 
 /** Runs one `qingdan` command line and returns its exit code. */

@@ -1,7 +1,6 @@
-// `qingdan import` as its own process: UTF-8 JSON on stdout, exit codes, and a process that
-// exits by itself (the store leaves no handle open). Until `import` is wired into
-// server/cli.ts this runs runImportCommand the way bin/qingdan.js runs a verb; once wired,
-// QINGDAN_ARGS below becomes ['bin/qingdan.js', 'import'].
+// `qingdan import` as its own process, through the real command line (bin/qingdan.js):
+// UTF-8 JSON on stdout, exit codes, and a process that exits by itself (the store leaves no
+// handle open).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,14 +11,7 @@ import type { Outline } from '../../shared/import/index.ts';
 import { fixture } from '../shared/import/helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const QINGDAN_ARGS = [
-  '--import',
-  'tsx',
-  '--input-type=module',
-  '-e',
-  "import { runImportCommand } from './server/import-command.ts';" +
-    'process.exitCode = await runImportCommand(process.argv.slice(1), process);',
-];
+const QINGDAN_ARGS = ['bin/qingdan.js', 'import'];
 
 let dir: string | null = null;
 function tempFile(name: string, content: string | Uint8Array): string {
