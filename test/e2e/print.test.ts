@@ -324,6 +324,11 @@ describe('the print view', () => {
     const { page, context } = await person();
     await gotoPlan(page, 'seed2023', '/print');
     await expect.poll(() => page.locator('cl-print-view tr.task').count()).toBe(13);
+    // Installing precaches every chunk (the exporters are 1.2 MB): on a loaded machine that
+    // can take a while, so wait for the worker to be active before asking who controls.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
     await waitServiceWorker(page);
     await expect.poll(() => stored(page, 'qingdan-docs', 'updates', 'seed2023')).toBe(true);
     await page.getByRole('checkbox', { name: '具体措施' }).uncheck();
