@@ -1,8 +1,9 @@
 import type * as Y from 'yjs';
 import { AppError } from './errors.ts';
 import { LOCAL_EDIT } from './origins.ts';
-import { readPlan, type Plan } from './read.ts';
-import { str } from './schema.ts';
+import { readPlan, type Branch, type Plan, type TaskNode } from './read.ts';
+import { deadlineOf, ownersOf, statusOf, str } from './schema.ts';
+import { planTable } from './table.ts';
 import { wellFormed } from './text-diff.ts';
 
 /** Top-level Y.Map: version id → the agreed version, one plain value each. */
@@ -17,6 +18,7 @@ export interface VersionInfo {
   readonly by: string;
   /** When, ISO 8601. */
   readonly at: string;
+  /** Tasks as the printed table numbers them (序号 1…N), not headings. */
   readonly taskCount: number;
 }
 
@@ -33,8 +35,8 @@ export function versionsOf(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap<unknown>(VERSIONS);
 }
 
-function countTasks(nodes: Plan['tasks']): number {
-  return nodes.reduce((n, t) => n + 1 + countTasks(t.children), 0);
+function countTasks(plan: Plan): number {
+  return planTable(plan).reduce((n, r) => n + (r.kind === 'task' ? 1 : 0), 0);
 }
 
 /**
@@ -68,6 +70,61 @@ export function agreeVersion(
   return id;
 }
 
+const MAX_DEPTH = 32;
+
+/**
+ * A stored plan read tolerantly: a peer may have written anything under `plan`, and the
+ * print view and the comparison must never throw on it. Unknown fields are dropped, missing
+ * ones get their defaults, tasks without an id are skipped, nesting is bounded.
+ */
+function cleanPlan(raw: Record<string, unknown>): Plan {
+  const task = (value: unknown, depth: number): TaskNode | null => {
+    if (typeof value !== 'object' || value === null) return null;
+    const t = value as Record<string, unknown>;
+    if (typeof t['id'] !== 'string' || t['id'] === '') return null;
+    const node: { -readonly [K in keyof TaskNode]: TaskNode[K] } = {
+      id: t['id'],
+      number: str(t['number']),
+      title: str(t['title']),
+      measures: str(t['measures']),
+      lead: str(t['lead']),
+      owners: ownersOf(t['owners']),
+      assignee: str(t['assignee']),
+      deadline: deadlineOf(t['deadline']),
+      status: statusOf(t['status']),
+      notes: str(t['notes']),
+      children: depth < MAX_DEPTH ? list(t['children'], depth + 1) : [],
+    };
+    if (typeof t['updatedBy'] === 'string') node.updatedBy = t['updatedBy'];
+    if (typeof t['updatedAt'] === 'string') node.updatedAt = t['updatedAt'];
+    return node;
+  };
+  const list = (value: unknown, depth: number): TaskNode[] =>
+    Array.isArray(value)
+      ? value.map((v) => task(v, depth)).filter((t): t is TaskNode => t !== null)
+      : [];
+  const branches: Branch[] = [];
+  if (Array.isArray(raw['branches']))
+    for (const b of raw['branches'] as unknown[]) {
+      if (typeof b !== 'object' || b === null) continue;
+      const r = b as Record<string, unknown>;
+      if (typeof r['id'] !== 'string') continue;
+      const secretary = str(r['secretary']);
+      branches.push(
+        secretary === ''
+          ? { id: r['id'], name: str(r['name']) }
+          : { id: r['id'], name: str(r['name']), secretary },
+      );
+    }
+  const year = raw['year'];
+  return {
+    title: str(raw['title']),
+    year: typeof year === 'number' && Number.isInteger(year) ? year : null,
+    branches,
+    tasks: list(raw['tasks'], 1),
+  };
+}
+
 /** The agreed versions, newest first. Malformed entries are skipped. */
 export function readVersions(doc: Y.Doc): VersionInfo[] {
   const out: VersionInfo[] = [];
@@ -83,14 +140,15 @@ export function readVersion(doc: Y.Doc, id: string): Version | null {
   const raw = versionsOf(doc).get(id);
   if (typeof raw !== 'object' || raw === null) return null;
   const r = raw as Record<string, unknown>;
-  const plan = r['plan'] as Plan | undefined;
-  if (typeof plan !== 'object' || plan === null || !Array.isArray(plan.tasks)) return null;
+  const stored = r['plan'];
+  if (typeof stored !== 'object' || stored === null) return null;
+  const plan = cleanPlan(stored as Record<string, unknown>);
   return {
     id,
     name: str(r['name']),
     by: str(r['by']),
     at: str(r['at']),
-    taskCount: countTasks(plan.tasks),
+    taskCount: countTasks(plan),
     plan,
   };
 }

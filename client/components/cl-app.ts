@@ -54,10 +54,25 @@ export class ClApp extends LitElement {
         margin: 0 auto;
         padding: 16px 24px 48px;
       }
+      /* Printing is the print view's business: no interface chrome on paper. */
+      @media print {
+        :host {
+          min-height: 0;
+          background: none;
+        }
+        header {
+          display: none;
+        }
+        main {
+          max-width: none;
+          margin: 0;
+          padding: 0;
+        }
+      }
     `,
   ];
 
-  @state() private _route: Route = parseRoute(location.pathname);
+  @state() private _route: Route = parseRoute(location.pathname, location.search);
   @state() private _profile: Profile | null = null;
   @state() private _profileLoaded = false;
   @state() private _editingProfile = false;
@@ -132,6 +147,19 @@ export class ClApp extends LitElement {
       return p
         ? html`<cl-plan-page .planId=${r.planId} .profile=${p}></cl-plan-page>`
         : html`<p>${msg('正在加载…', { id: 'app.loading' })}</p>`;
+    if (r.page === 'print') {
+      // The print view and its table are loaded when first opened (cached by the service
+      // worker like every chunk); the element upgrades with the properties already set.
+      void import('../print/cl-print-page.ts');
+      return p
+        ? html`<cl-print-page
+            .planId=${r.planId}
+            .version=${r.version}
+            .branch=${r.branch}
+            .profile=${p}
+          ></cl-print-page>`
+        : html`<p>${msg('正在加载…', { id: 'app.loading' })}</p>`;
+    }
     return html`<p>${msg('找不到该页面。', { id: 'app.not-found' })}</p>`;
   }
 
@@ -142,7 +170,7 @@ export class ClApp extends LitElement {
   };
 
   private readonly _onPop = (): void => {
-    this._route = parseRoute(location.pathname);
+    this._route = parseRoute(location.pathname, location.search);
   };
 
   private readonly _onClick = (e: MouseEvent): void => {
@@ -151,7 +179,7 @@ export class ClApp extends LitElement {
     if (!a || a.target !== '' || a.origin !== location.origin || a.hasAttribute('download')) return;
     if (parseRoute(a.pathname).page === 'not-found') return;
     e.preventDefault();
-    navigate(a.pathname);
+    navigate(a.pathname + a.search);
   };
 }
 

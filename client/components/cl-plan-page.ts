@@ -18,10 +18,12 @@ import './cl-filters.ts';
 import './cl-task-tree.ts';
 import './cl-branches.ts';
 import './cl-trash.ts';
+import { CompareController } from '../versions/compare-controller.ts';
+import type { CompareSelect } from '../versions/cl-versions.ts';
 import { pageStyles } from './cl-plan-page.styles.ts';
 import { loadToken } from '../storage/tokens.ts';
 import { keepInvite } from '../sync/take-invite.ts';
-import { navigate, planPath } from '../router.ts';
+import { navigate, planPath, printPath } from '../router.ts';
 import type { InviteGiven } from './cl-invite-paste.ts';
 import './cl-access.ts';
 import './cl-invites.ts';
@@ -41,6 +43,10 @@ export class ClPlanPage extends LitElement {
 
   @property() planId = '';
   @property({ attribute: false }) profile!: Profile;
+  /** Issue 6: the 审定版本 panel, and the agreed version the plan is compared with. */
+  @state() private _versionsOpen = false;
+  @state() private _compareWith: string | null = null;
+  private readonly _compare = new CompareController(this);
   @state() private _session: PlanSession | null = null;
   @state() private _ready = false;
   @state() private _filter: Filter = NO_FILTER;
@@ -113,6 +119,7 @@ export class ClPlanPage extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('planId') && this.isConnected && this._session?.planId !== this.planId)
       this._open();
+    this._compare.set(this._ready ? this._session : null, this._compareWith);
     const m = this._meta.value;
     if (this._ready && m.loaded && this._session && m.title !== this._remembered) {
       this._remembered = m.title;
@@ -223,7 +230,16 @@ export class ClPlanPage extends LitElement {
         <span class="spacer"></span>
         <cl-presence-list .peers=${peers} .me=${this.profile}></cl-presence-list>
         <cl-sync-status .session=${s}></cl-sync-status>
+        <span class="plan-actions">
+          <button aria-pressed=${this._versionsOpen} @click=${this._toggleVersions}>
+            ${msg('审定版本', { id: 'plan.versions' })}
+          </button>
+          <button @click=${() => navigate(printPath(this.planId))}>
+            ${msg('打印和导出', { id: 'plan.print' })}
+          </button>
+        </span>
       </div>
+      ${this._versionsOpen ? html`<cl-versions .session=${s} .base=${this._compareWith} .changes=${this._compare.value.changes} @compare-select=${(e: CompareSelect) => (this._compareWith = e.version)}></cl-versions>` : nothing}
       ${this._panel === 'branches' ? html`<cl-branches .session=${s} .branches=${this._outline.value.branches}></cl-branches>` : nothing}
       ${this._panel === 'trash' ? html`<cl-trash .session=${s}></cl-trash>` : nothing}
       ${this._panel === 'invites' ? html`<cl-invites .session=${s}></cl-invites>` : nothing}
@@ -237,9 +253,16 @@ export class ClPlanPage extends LitElement {
         .outline=${this._outline.value}
         .filter=${this._filter}
         .editors=${editors}
+        .marks=${this._compare.value.marks}
       ></cl-task-tree>
     `;
   }
+
+  /** The versions panel (issue 6) is loaded when first opened, not with the checklist. */
+  private readonly _toggleVersions = (): void => {
+    this._versionsOpen = !this._versionsOpen;
+    if (this._versionsOpen) void import('../versions/cl-versions.ts');
+  };
 
   private _toggle(p: 'branches' | 'trash' | 'invites'): void {
     this._panel = this._panel === p ? 'none' : p;

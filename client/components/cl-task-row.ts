@@ -12,6 +12,8 @@ import { isComposing, textInputHandlers } from '../controllers/text-input.ts';
 import { setValueKeepingCaret } from '../model/caret.ts';
 import { TaskAction, type TaskActionKind } from './task-action.ts';
 import './cl-task-details.ts';
+import type { ChangeMark } from '../versions/compare-controller.ts';
+import { markStyles } from '../versions/mark-styles.ts';
 
 const sameTask = (a: Task | null, b: Task | null): boolean =>
   JSON.stringify(a) === JSON.stringify(b);
@@ -25,7 +27,7 @@ const sameTask = (a: Task | null, b: Task | null): boolean =>
 @localized()
 @customElement('cl-task-row')
 export class ClTaskRow extends LitElement {
-  static override styles = [base, rowStyles];
+  static override styles = [base, rowStyles, markStyles];
 
   @property({ attribute: false }) session!: PlanSession;
   @property({ attribute: false }) row!: Row;
@@ -33,6 +35,8 @@ export class ClTaskRow extends LitElement {
   @property({ attribute: false }) editors: readonly Peer[] = [];
   @property({ type: Boolean }) current = false;
   @property({ attribute: false }) today = '';
+  /** Set while the plan is compared with an agreed version (issue 6). */
+  @property({ attribute: false }) mark: ChangeMark | null = null;
   @state() private _open = false;
   @query('.title') private _title!: HTMLInputElement;
 
@@ -59,7 +63,9 @@ export class ClTaskRow extends LitElement {
     this.setAttribute('aria-level', String(e.depth + 1));
     this.setAttribute('aria-posinset', String(this.row.posinset));
     this.setAttribute('aria-setsize', String(this.row.setsize));
-    this.setAttribute('aria-label', `${e.number} ${title}`.trim());
+    // While comparing (issue 6) the mark is part of the row's name: the label hides the badge.
+    const mark = this.mark ? `（${markLabel(this.mark)}）` : '';
+    this.setAttribute('aria-label', `${e.number} ${title}${mark}`.trim());
     this.setAttribute('tabindex', this.current ? '0' : '-1');
     if (e.childCount > 0) this.setAttribute('aria-expanded', String(this.row.expanded));
     else this.removeAttribute('aria-expanded');
@@ -114,6 +120,7 @@ export class ClTaskRow extends LitElement {
           @change=${(ev: Event) => this._edit({ status: (ev.target as HTMLInputElement).checked ? 'done' : 'todo' })}
         />
         <span class="number ${e.numbered ? '' : 'computed'}">${e.number}</span>
+        ${this.mark ? html`<span class="mark ${this.mark}">${markLabel(this.mark)}</span>` : nothing}
         <input
           class="title"
           ?readonly=${ro}
@@ -201,6 +208,12 @@ export class ClTaskRow extends LitElement {
       this.focus();
     }
   };
+}
+
+function markLabel(m: ChangeMark): string {
+  if (m === 'added') return msg('新增', { id: 'mark.added' });
+  if (m === 'moved') return msg('已移', { id: 'mark.moved' });
+  return msg('已改', { id: 'mark.changed' });
 }
 
 declare global {

@@ -11,6 +11,7 @@ import { TaskAction } from './task-action.ts';
 import { treeKeyAction } from '../model/tree-keys.ts';
 import { TreeDragController } from '../controllers/tree-drag.ts';
 import { ClTaskRow } from './cl-task-row.ts';
+import type { ChangeMark } from '../versions/compare-controller.ts';
 
 const NONE: readonly Peer[] = [];
 const FIRST_SLICE = 120;
@@ -58,6 +59,8 @@ export class ClTaskTree extends LitElement {
   @property({ attribute: false }) outline: Outline = { entries: [], branches: [] };
   @property({ attribute: false }) filter: Filter = NO_FILTER;
   @property({ attribute: false }) editors: ReadonlyMap<string, readonly Peer[]> = new Map();
+  /** Marks while comparing with an agreed version (issue 6): task id → 新增/已改/已移. */
+  @property({ attribute: false }) marks: ReadonlyMap<string, ChangeMark> = new Map();
   @state() private _collapsed: ReadonlySet<string> = new Set();
   @state() private _current: string | null = null;
   private _rows: Row[] = [];
@@ -135,6 +138,7 @@ export class ClTaskTree extends LitElement {
               .branches=${this.outline.branches}
               .editors=${this.editors.get(r.entry.id) ?? NONE}
               .today=${this._today}
+              .mark=${this.marks.get(r.entry.id) ?? null}
               ?current=${r.entry.id === this._current}
             ></cl-task-row>`,
         )}

@@ -28,6 +28,8 @@ import {
 } from './layout.ts';
 
 const mm = convertMillimetersToTwip;
+/** Short columns are centred, as in the print view. */
+const CENTERED: ReadonlySet<string> = new Set(['seq', 'lead', 'assignee', 'deadline']);
 const font = (stack: readonly string[]): { ascii: string; eastAsia: string; hAnsi: string } => ({
   ascii: 'Times New Roman',
   hAnsi: 'Times New Roman',
@@ -38,7 +40,13 @@ const half = (pt: number): number => pt * 2;
 function cell(
   text: string,
   width: number,
-  opts: { bold?: boolean; header?: boolean; span?: number; center?: boolean } = {},
+  opts: {
+    header?: boolean;
+    span?: number;
+    center?: boolean;
+    /** A heading row: 黑体 for sections, 楷体 below them, as in the print view. */
+    level?: number;
+  } = {},
 ): TableCell {
   const lines = text.split('\n');
   return new TableCell({
@@ -50,10 +58,18 @@ function cell(
       (line) =>
         new Paragraph({
           alignment: opts.header || opts.center ? AlignmentType.CENTER : AlignmentType.LEFT,
+          // Item headings are set in a little, as in the print view.
+          ...(opts.level !== undefined && opts.level > 1 ? { indent: { left: mm(2.5) } } : {}),
           children: [
             new TextRun({
               text: line,
-              font: font(opts.header || opts.bold ? FONTS.heading : FONTS.body),
+              font: font(
+                opts.header || opts.level === 1
+                  ? FONTS.heading
+                  : opts.level !== undefined
+                    ? FONTS.kai
+                    : FONTS.body,
+              ),
               size: half(SIZES.table),
             }),
           ],
@@ -105,13 +121,16 @@ export async function buildDocx(rows: readonly PlanRow[], input: PrintInput): Pr
       ? new TableRow({
           cantSplit: true,
           children: input.columns.map((c, i) =>
-            cell(row.cells[c], widths[i] as number, { center: c === 'seq' }),
+            cell(row.cells[c], widths[i] as number, { center: CENTERED.has(c) }),
           ),
         })
       : new TableRow({
           cantSplit: true,
           children: [
-            cell(row.number + row.title, blockWidth, { bold: true, span: input.columns.length }),
+            cell(row.number + row.title, blockWidth, {
+              level: row.level,
+              span: input.columns.length,
+            }),
           ],
         }),
   );

@@ -39,6 +39,8 @@ export const FONTS = {
     'Noto Serif CJK SC',
     'serif',
   ],
+  /** 楷体: second-level headings (（一）…), as in the body of an official document. */
+  kai: ['楷体_GB2312', 'KaiTi_GB2312', '楷体', 'KaiTi', 'STKaiti', 'Noto Serif CJK SC', 'serif'],
   /** 黑体: the header row and headings. */
   heading: ['黑体', 'SimHei', 'STHeiti', 'Noto Sans CJK SC', 'sans-serif'],
   /** 楷体 is not used; page numbers use the body face (宋体 in Word's default template). */
@@ -53,22 +55,38 @@ export const SIZES = {
   attachment: 16,
 } as const;
 
-/** Relative column widths of the table (the task and measures columns get the room). */
+/**
+ * Column widths in millimetres for the landscape text block (225 mm): the task and measures
+ * columns get the room; the short ones are wide enough for their header (four characters
+ * of 小四 are 17 mm), a leader such as 局党组书记, a branch such as 离退休党支部, 责任人12 and a
+ * date such as 2024年12月31日 on one line (measured with Noto Serif CJK, whose digits are wider
+ * than 仿宋's).
+ */
 export const COLUMN_WEIGHTS: Readonly<Record<TableColumn, number>> = {
-  seq: 0.6,
-  title: 2.6,
-  measures: 4.2,
-  lead: 1.2,
-  owners: 1.6,
-  assignee: 1.1,
-  deadline: 1.4,
-  notes: 1.8,
+  seq: 12,
+  title: 34,
+  measures: 40,
+  lead: 25,
+  owners: 30,
+  assignee: 21,
+  deadline: 35,
+  notes: 28,
 };
+
+/** The 序号 column never gets narrower than two digits and its cell padding. */
+const MIN_SEQ = 12;
 
 /** Column widths in millimetres for a text block `width` mm wide. */
 export function columnWidths(columns: readonly TableColumn[], width: number): number[] {
   const total = columns.reduce((s, c) => s + COLUMN_WEIGHTS[c], 0);
-  return columns.map((c) => (COLUMN_WEIGHTS[c] / total) * width);
+  const scaled = columns.map((c) => (COLUMN_WEIGHTS[c] / total) * width);
+  const i = columns.indexOf('seq');
+  const seq = scaled[i];
+  if (i < 0 || seq === undefined || seq >= MIN_SEQ || columns.length === 1) return scaled;
+  // Take what 序号 lacks from the others in proportion.
+  const rest = width - MIN_SEQ;
+  const others = width - seq;
+  return scaled.map((w, j) => (j === i ? MIN_SEQ : (w / others) * rest));
 }
 
 /** What the exporters and the print view take. */

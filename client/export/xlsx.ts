@@ -90,8 +90,8 @@ export async function buildXlsx(rows: readonly PlanRow[], input: PrintInput): Pr
       ws.mergeCells(r, 1, r, n);
       const c = ws.getCell(r, 1);
       c.value = row.number + row.title;
-      c.font = { name: FONTS.heading[0], size: SIZES.table, bold: true };
-      c.alignment = { vertical: 'middle', wrapText: true };
+      c.font = { name: (row.level === 1 ? FONTS.heading : FONTS.kai)[0], size: SIZES.table };
+      c.alignment = { vertical: 'middle', wrapText: true, indent: row.level > 1 ? 1 : 0 };
       for (let i = 1; i <= n; i += 1) ws.getCell(r, i).border = border;
     } else {
       input.columns.forEach((col, i) => {
@@ -100,7 +100,7 @@ export async function buildXlsx(rows: readonly PlanRow[], input: PrintInput): Pr
         c.font = body;
         c.alignment = {
           vertical: 'middle',
-          horizontal: col === 'seq' ? 'center' : 'left',
+          horizontal: ['seq', 'lead', 'assignee', 'deadline'].includes(col) ? 'center' : 'left',
           wrapText: true,
         };
         c.border = border;

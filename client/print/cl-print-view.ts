@@ -55,12 +55,12 @@ export class ClPrintView extends LitElement {
       border-collapse: collapse;
       table-layout: fixed;
       font-size: ${SIZES.table}pt;
-      line-height: 1.45;
+      line-height: 1.35;
     }
     th,
     td {
       border: 0.75pt solid #000;
-      padding: 1.2mm 1.5mm;
+      padding: 1mm 1.2mm;
       vertical-align: middle;
       text-align: left;
       white-space: pre-wrap;
@@ -77,13 +77,21 @@ export class ClPrintView extends LitElement {
     tr {
       break-inside: avoid;
     }
-    td.seq {
+    td.seq,
+    td.lead,
+    td.assignee,
+    td.deadline {
       text-align: center;
+    }
+    /* A heading stays with the first row under it. */
+    tr.group {
+      break-after: avoid;
     }
     tr.group td {
       font-family: ${unsafeCSS(stack(FONTS.heading))};
     }
-    tr.group.level-2 td {
+    tr.group:not(.level-1) td {
+      font-family: ${unsafeCSS(stack(FONTS.kai))};
       padding-left: 4mm;
     }
     .signature {

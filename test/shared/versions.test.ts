@@ -45,14 +45,14 @@ describe('agreed versions', () => {
     removeTask(doc, idOf(doc, '抓好督促检查'));
     const v = readVersion(doc, id);
     expect(v?.plan).toEqual(agreed);
-    expect(v).toMatchObject({ name: '2023年4月党组会审定稿', by: '局党组', taskCount: 19 });
+    expect(v).toMatchObject({ name: '2023年4月党组会审定稿', by: '局党组', taskCount: 13 });
     expect(readVersions(doc)).toEqual([
       {
         id,
         name: '2023年4月党组会审定稿',
         by: '局党组',
         at: '2023-04-10T09:00:00+08:00',
-        taskCount: 19,
+        taskCount: 13,
       },
     ]);
   });
@@ -84,6 +84,44 @@ describe('agreed versions', () => {
     ])
       expect(() => agreeVersion(doc, bad)).toThrow(AppError);
     expect(Y.encodeStateVector(doc)).toEqual(sv);
+  });
+
+  it('reads a version a peer wrote malformed without throwing, keeping what is sound', () => {
+    const doc = peer(1);
+    const versions = doc.getMap<unknown>('versions');
+    versions.set('junk', 'not a version');
+    versions.set('no-plan', { name: '稿', by: '甲', at: '2023-04-10' });
+    versions.set('odd', {
+      name: 7,
+      at: '2023-04-10',
+      plan: {
+        title: '清单',
+        branches: [null, { id: 'b1', name: '支部' }, { name: 'no id' }],
+        tasks: [
+          null,
+          { title: 'no id' },
+          {
+            id: 's1',
+            title: '部分',
+            children: [{ id: 't1', title: '任务', owners: ['b1', 3], status: 'weird' }, 'x'],
+          },
+        ],
+      },
+    });
+    expect(readVersion(doc, 'junk')).toBeNull();
+    expect(readVersion(doc, 'no-plan')).toBeNull();
+    const v = readVersion(doc, 'odd');
+    expect(v).toMatchObject({ name: '', by: '', taskCount: 1 });
+    expect(v?.plan.branches).toEqual([{ id: 'b1', name: '支部' }]);
+    expect(v?.plan.tasks[0]?.children[0]).toMatchObject({
+      id: 't1',
+      owners: ['b1'],
+      status: 'todo',
+      deadline: {},
+      children: [],
+    });
+    expect(taskTitles(planTable(v!.plan))).toEqual(['任务']);
+    expect(readVersions(doc).map((x) => x.id)).toEqual(['odd']);
   });
 });
 
