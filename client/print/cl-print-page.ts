@@ -4,6 +4,7 @@ import { localized, msg } from '@lit/localize';
 import { readBranches, readVersions, type VersionInfo } from '../../shared/index.ts';
 import { base } from '../styles.ts';
 import { PlanSession } from '../plan-session.ts';
+import { loadToken } from '../storage/tokens.ts';
 import type { Profile } from '../storage/device.ts';
 import {
   DEFAULT_PRINT_PREFS,
@@ -125,9 +126,13 @@ export class ClPrintPage extends LitElement {
     const session = new PlanSession(this.planId, this.profile);
     this._session = session;
     this._ready = false;
-    void session.open().then(() => {
-      if (this._session === session) this._ready = true;
-    });
+    // The same invite token as the plan page (this plan's, or an admin's for every plan).
+    void loadToken(this.planId)
+      .catch(() => null)
+      .then((token) => (this._session === session ? session.open({ token }) : undefined))
+      .then(() => {
+        if (this._session === session) this._ready = true;
+      });
   }
 
   override render() {
