@@ -4,8 +4,8 @@ import { localized, msg } from '@lit/localize';
 import { readBranches, readVersions, type VersionInfo } from '../../shared/index.ts';
 import { base } from '../styles.ts';
 import { PlanSession } from '../plan-session.ts';
-import { loadToken } from '../storage/tokens.ts';
 import type { Profile } from '../storage/device.ts';
+import { loadToken } from '../storage/tokens.ts';
 import {
   DEFAULT_PRINT_PREFS,
   loadPrintPrefs,
@@ -126,7 +126,7 @@ export class ClPrintPage extends LitElement {
     const session = new PlanSession(this.planId, this.profile);
     this._session = session;
     this._ready = false;
-    // The same invite token as the plan page (this plan's, or an admin's for every plan).
+    // The invite token of this plan (or of every plan) decides whether it connects (issue 7).
     void loadToken(this.planId)
       .catch(() => null)
       .then((token) => (this._session === session ? session.open({ token }) : undefined))

@@ -114,7 +114,11 @@ export class ClVersions extends LitElement {
     return html`
       <div class="top">
         <h2>${msg('审定版本', { id: 'versions.title' })}</h2>
-        <button class="primary" @click=${() => (this._agreeing = true)}>
+        <button
+          class="primary"
+          ?disabled=${this.session.readOnly}
+          @click=${() => (this._agreeing = true)}
+        >
           ${msg('审定当前清单…', { id: 'versions.agree-open' })}
         </button>
       </div>
