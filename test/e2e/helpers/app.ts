@@ -55,13 +55,26 @@ export function titleField(page: Page, title: string) {
   return page.getByRole('textbox', { name: `${title}的标题`, exact: true });
 }
 
-/** Waits until the service worker controls the page (after which it opens offline). */
+/**
+ * Waits until the service worker controls the page (after which it opens offline). The
+ * worker claims open pages when it activates; should this page still be uncontrolled after
+ * that (Chromium does not always hand over a page loaded while the worker installed), one
+ * reload puts it under the active worker, as any later navigation would be.
+ */
 export async function waitServiceWorker(page: Page): Promise<void> {
-  await expect
-    .poll(() => page.evaluate(() => navigator.serviceWorker?.controller !== null), {
-      timeout: 15_000,
-    })
-    .toBe(true);
+  const controlled = (): Promise<boolean> =>
+    page.evaluate(() => navigator.serviceWorker?.controller !== null);
+  try {
+    await expect.poll(controlled, { timeout: 15_000 }).toBe(true);
+    return;
+  } catch {
+    // Not claimed: fall through to a reload once the worker is active.
+  }
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await expect.poll(controlled, { timeout: 15_000 }).toBe(true);
 }
 
 /** Every task title in the tree, in order. */
