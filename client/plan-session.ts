@@ -19,6 +19,7 @@ import type { StorageProblem } from './storage/errors.ts';
 import { hasIndexedDb } from './storage/errors.ts';
 import type { Profile } from './storage/device.ts';
 import { connectPlan } from './sync/connect.ts';
+import { loadToken } from './storage/tokens.ts';
 import { ConfirmationTracker } from './sync/confirmations.ts';
 import { AccessWatch } from './sync/access.ts';
 import type { Role } from './sync/invite.ts';
@@ -53,7 +54,10 @@ export interface SessionOptions {
   /** Connect to the relay (default true). */
   readonly connect?: boolean;
   readonly serverUrl?: string;
-  /** The invite token for this plan (issue 7); without one the plan stays on this device. */
+  /**
+   * The invite token for this plan (issue 7); without one the plan stays on this device.
+   * Omitted: the one this device keeps for the plan (or for every plan).
+   */
   readonly token?: string | null;
 }
 
@@ -115,8 +119,12 @@ export class PlanSession extends EventTarget {
     document.addEventListener('visibilitychange', this._onVisibility);
     addEventListener('beforeunload', this._onBeforeUnload);
     // The token gives the role; without a valid one the plan stays on this device (edits
-    // included) until one is given.
-    const mayConnect = this.access.begin(opts.token ?? null);
+    // included) until one is given. Unless the caller gives one, it is the token this device
+    // keeps for the plan (or for every plan).
+    const token =
+      opts.token !== undefined ? opts.token : await loadToken(this.planId).catch(() => null);
+    if (this._disposed) return;
+    const mayConnect = this.access.begin(token);
     if (opts.connect === false || !mayConnect) return;
     const relaySv =
       this.storageProblem === null

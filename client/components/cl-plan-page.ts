@@ -21,7 +21,6 @@ import './cl-trash.ts';
 import { CompareController } from '../versions/compare-controller.ts';
 import type { CompareSelect } from '../versions/cl-versions.ts';
 import { pageStyles } from './cl-plan-page.styles.ts';
-import { loadToken } from '../storage/tokens.ts';
 import { keepInvite } from '../sync/take-invite.ts';
 import { navigate, planPath, printPath } from '../router.ts';
 import type { InviteGiven } from './cl-invite-paste.ts';
@@ -138,13 +137,10 @@ export class ClPlanPage extends LitElement {
     this._ready = false;
     this._remembered = null;
     this._openedAt = new Date().toISOString();
-    // The invite token of this plan (or of every plan) decides the role and the connection.
-    void loadToken(this.planId)
-      .catch(() => null)
-      .then((token) => (this._session === session ? session.open({ token }) : undefined))
-      .then(() => {
-        if (this._session === session) this._ready = true;
-      });
+    // The session finds the invite token this device keeps for the plan (issue 7).
+    void session.open().then(() => {
+      if (this._session === session) this._ready = true;
+    });
   }
 
   override render() {

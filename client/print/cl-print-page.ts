@@ -5,7 +5,6 @@ import { readBranches, readVersions, type VersionInfo } from '../../shared/index
 import { base } from '../styles.ts';
 import { PlanSession } from '../plan-session.ts';
 import type { Profile } from '../storage/device.ts';
-import { loadToken } from '../storage/tokens.ts';
 import {
   DEFAULT_PRINT_PREFS,
   loadPrintPrefs,
@@ -126,13 +125,10 @@ export class ClPrintPage extends LitElement {
     const session = new PlanSession(this.planId, this.profile);
     this._session = session;
     this._ready = false;
-    // The invite token of this plan (or of every plan) decides whether it connects (issue 7).
-    void loadToken(this.planId)
-      .catch(() => null)
-      .then((token) => (this._session === session ? session.open({ token }) : undefined))
-      .then(() => {
-        if (this._session === session) this._ready = true;
-      });
+    // The session finds the invite token this device keeps for the plan (issue 7).
+    void session.open().then(() => {
+      if (this._session === session) this._ready = true;
+    });
   }
 
   override render() {
