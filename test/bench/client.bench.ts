@@ -45,6 +45,12 @@ function build(doc: Y.Doc): string[] {
   return ids;
 }
 
+const started = Date.now();
+/** Progress on stderr, so a stuck run shows where it is. */
+const step = (what: string): void => {
+  process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}\n`);
+};
+
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] ?? NaN;
@@ -79,7 +85,9 @@ async function main(): Promise<void> {
         .then((b) => scripts.set(r.url(), gzipSync(b).byteLength))
         .catch(() => undefined);
     });
-    await page.goto('/nowhere');
+    // Auth is on (issue 7): this device takes the relay's admin invite first.
+    await page.goto(`/#token=${relay.adminToken}`);
+    await page.waitForFunction(`!location.hash.includes('token=')`, undefined, { timeout: 15_000 });
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('您的姓名').fill('基准');
     await dialog.getByRole('button', { name: '确定' }).click();
@@ -102,6 +110,7 @@ async function main(): Promise<void> {
         }),
       [PLAN, state],
     );
+    step('plan stored in IndexedDB');
     scripts.clear();
     await page.goto(`/plan/${PLAN}`);
     await page.waitForFunction(`${ROWS}.length === ${TASKS}`, undefined, { timeout: 60_000 });
@@ -111,6 +120,7 @@ async function main(): Promise<void> {
       { timeout: 60_000 },
     );
     await page.waitForLoadState('networkidle');
+    step('plan shown and synced');
     const jsGzip = [...scripts.values()].reduce((a, b) => a + b, 0);
 
     // 1. Offline open from IndexedDB, several times.
@@ -134,6 +144,7 @@ async function main(): Promise<void> {
     if ((await shownCount(page)) !== TASKS) throw new Error('not all rows rendered');
     await context.setOffline(false);
 
+    step('offline opens measured');
     // 2. Keystroke → screen: from keydown to the frame after the row re-rendered.
     await page.goto(`/plan/${PLAN}`);
     await page.waitForFunction(`${ROWS}.length === ${TASKS}`, undefined, { timeout: 60_000 });
@@ -155,6 +166,7 @@ async function main(): Promise<void> {
     await page.waitForFunction('window.__lat.length >= 60');
     const lat = (await page.evaluate('window.__lat')) as number[];
 
+    step('keystrokes measured');
     // 3. A burst of 1,000 remote edits from another client, through the relay.
     await page.waitForFunction(
       `document.querySelector('cl-app').shadowRoot.querySelector('cl-plan-page').shadowRoot.querySelector('cl-sync-status').shadowRoot.querySelector('.state').textContent === '已同步'`,
@@ -163,6 +175,7 @@ async function main(): Promise<void> {
     const provider = new WebsocketProvider(relay.url.replace('http', 'ws'), PLAN, remote, {
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
       disableBc: true,
+      params: { token: relay.adminToken },
     });
     await new Promise<void>((r) => provider.once('sync', () => r()));
     const targets = ids.slice(100, 1100);
