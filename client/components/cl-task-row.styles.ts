@@ -4,10 +4,8 @@ import { css } from 'lit';
 export const rowStyles = css`
   :host {
     display: block;
-    /* A plan has thousands of rows: skip layout and paint of those off screen, and keep one
-       row's changes from relaying out the others. */
-    content-visibility: auto;
-    contain-intrinsic-size: auto 37px;
+    /* Keep one row's changes from relaying out the others (the tree skips whole sections
+       off screen, see cl-task-tree). */
     contain: layout style;
     border-bottom: 1px solid #eceef1;
     border-left: 3px solid var(--c, transparent);

@@ -22,6 +22,10 @@ const sameTask = (a: Task | null, b: Task | null): boolean =>
  * One task of the checklist, as a `treeitem`. It observes only its own task, so typing in
  * it re-renders this row and nothing else. The checkbox's accessible name is exactly the
  * task's title; the outline number stands beside it.
+ *
+ * The row's fields are one `<form>` of their own. Chromium's autofill reads the whole form of
+ * a field after every keystroke; fields in no form are counted as one form of every such
+ * field on the page (6,000 in a plan of 2,000 tasks: about 12 ms of work per keystroke).
  * @fires task-action
  */
 @localized()
@@ -89,8 +93,9 @@ export class ClTaskRow extends LitElement {
     const deadline = [t.deadline.date, t.deadline.text].filter(Boolean).join(' ');
     const ro = this.session.readOnly;
     return html`
-      <div class="line ${t.status}">
+      <form class="line ${t.status}" @submit=${(ev: Event) => ev.preventDefault()}>
         <button
+          type="button"
           class="icon drag"
           ?disabled=${ro}
           draggable=${ro ? 'false' : 'true'}
@@ -103,6 +108,7 @@ export class ClTaskRow extends LitElement {
         ${
           e.childCount > 0
             ? html`<button
+                type="button"
                 class="icon toggle"
                 tabindex="-1"
                 aria-label=${this.row.expanded ? msg(str`折叠 ${name}`, { id: 'task.collapse' }) : msg(str`展开 ${name}`, { id: 'task.expand' })}
@@ -155,6 +161,7 @@ export class ClTaskRow extends LitElement {
           </option>
         </select>
         <button
+          type="button"
           class="icon"
           aria-expanded=${this._open}
           aria-label=${msg(str`${name}的详情`, { id: 'task.details' })}
@@ -163,6 +170,7 @@ export class ClTaskRow extends LitElement {
           ☰
         </button>
         <button
+          type="button"
           class="icon"
           ?disabled=${ro}
           aria-label=${msg(str`在 ${name} 下添加子项`, { id: 'task.add-child' })}
@@ -171,6 +179,7 @@ export class ClTaskRow extends LitElement {
           ＋
         </button>
         <button
+          type="button"
           class="icon"
           ?disabled=${ro}
           aria-label=${msg(str`删除 ${name}`, { id: 'task.delete' })}
@@ -178,7 +187,7 @@ export class ClTaskRow extends LitElement {
         >
           ✕
         </button>
-      </div>
+      </form>
       ${this._open ? html`<cl-task-details .session=${this.session} .task=${t} .branches=${this.branches}></cl-task-details>` : nothing}
     `;
   }

@@ -17,6 +17,23 @@ const NONE: readonly Peer[] = [];
 const FIRST_SLICE = 120;
 const NEXT_SLICE = 400;
 
+/**
+ * The rows cut into groups, one per top-level section. A group skips layout and paint while
+ * it is off screen (content-visibility), so a keystroke costs work in its own section only;
+ * one such group per row instead costs every frame an intersection check per row. A row keeps
+ * its group as long as it stays in its section, so edits elsewhere never re-create it (and
+ * its focus and caret).
+ */
+function groups(rows: readonly Row[]): { id: string; rows: Row[] }[] {
+  const out: { id: string; rows: Row[] }[] = [];
+  for (const r of rows) {
+    const last = out[out.length - 1];
+    if (r.entry.depth === 0 || !last) out.push({ id: r.entry.id, rows: [r] });
+    else last.rows.push(r);
+  }
+  return out;
+}
+
 /** Today as `YYYY-MM-DD` in local time (deadlines are local calendar dates). */
 function localToday(): string {
   const d = new Date();
@@ -47,6 +64,9 @@ export class ClTaskTree extends LitElement {
         margin-top: 8px;
         color: var(--muted);
         font-size: 13px;
+      }
+      .group {
+        content-visibility: auto;
       }
       .empty {
         padding: 16px;
@@ -129,18 +149,28 @@ export class ClTaskTree extends LitElement {
         ${this._drag.bind()}
       >
         ${repeat(
-          this._rows.length > this._limit ? this._rows.slice(0, this._limit) : this._rows,
-          (r) => r.entry.id,
-          (r) =>
-            html`<cl-task-row
-              .session=${this.session}
-              .row=${r}
-              .branches=${this.outline.branches}
-              .editors=${this.editors.get(r.entry.id) ?? NONE}
-              .today=${this._today}
-              .mark=${this.marks.get(r.entry.id) ?? null}
-              ?current=${r.entry.id === this._current}
-            ></cl-task-row>`,
+          groups(this._rows.length > this._limit ? this._rows.slice(0, this._limit) : this._rows),
+          (g) => g.id,
+          (g) =>
+            html`<div
+              class="group"
+              style="contain-intrinsic-size: auto ${g.rows.length * 37}px"
+            >
+              ${repeat(
+                g.rows,
+                (r) => r.entry.id,
+                (r) =>
+                  html`<cl-task-row
+                    .session=${this.session}
+                    .row=${r}
+                    .branches=${this.outline.branches}
+                    .editors=${this.editors.get(r.entry.id) ?? NONE}
+                    .today=${this._today}
+                    .mark=${this.marks.get(r.entry.id) ?? null}
+                    ?current=${r.entry.id === this._current}
+                  ></cl-task-row>`,
+              )}
+            </form>`,
         )}
         ${this._rows.length === 0 ? html`<p class="empty">${msg('还没有任务。请先添加一个部分。', { id: 'plan.empty' })}</p>` : ''}
       </div>

@@ -145,26 +145,49 @@ async function main(): Promise<void> {
     await context.setOffline(false);
 
     step('offline opens measured');
-    // 2. Keystroke → screen: from keydown to the frame after the row re-rendered.
+    // 2. Keystroke → screen, typing at 10 keys/s (a fast typist; keys sent back to back
+    //    would queue behind each other, which no person does). Two measures:
+    //    - the browser's own (Event Timing API): per key, from the key event to the next paint
+    //      after it was handled, in 8 ms steps; only keys taking ≥ 16 ms are reported, so a
+    //      key with no entry took less;
+    //    - in the page: from the keydown's timestamp until the main thread has finished the
+    //      frame that shows the re-rendered row (a task posted from that frame's rAF callback).
     await page.goto(`/plan/${PLAN}`);
     await page.waitForFunction(`${ROWS}.length === ${TASKS}`, undefined, { timeout: 60_000 });
     await page.evaluate(`(() => {
       const row = ${ROWS}[5];
       const input = row.shadowRoot.querySelector('input.title');
       window.__lat = [];
-      input.addEventListener('keydown', () => {
-        const t0 = performance.now();
-        setTimeout(async () => {
-          await row.updateComplete;
-          requestAnimationFrame(() => window.__lat.push(performance.now() - t0));
+      window.__slow = new Map();
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries())
+          if (e.interactionId)
+            window.__slow.set(e.interactionId, Math.max(window.__slow.get(e.interactionId) ?? 0, e.duration));
+      }).observe({ type: 'event', durationThreshold: 16 });
+      input.addEventListener('keydown', (ev) => {
+        const t0 = ev.timeStamp;
+        const frame = () => requestAnimationFrame(() => {
+          if (row.isUpdatePending) return frame();
+          const ch = new MessageChannel();
+          ch.port1.onmessage = () => window.__lat.push(performance.now() - t0);
+          ch.port2.postMessage(0);
         });
+        setTimeout(frame);
       }, true);
       input.focus();
       input.setSelectionRange(input.value.length, input.value.length);
     })()`);
-    for (let i = 0; i < 60; i += 1) await page.keyboard.press(i % 2 ? 'Backspace' : 'a');
-    await page.waitForFunction('window.__lat.length >= 60');
+    const KEYS = 60;
+    for (let i = 0; i < KEYS; i += 1) {
+      await page.keyboard.press(i % 2 ? 'Backspace' : 'a');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await page.waitForFunction(`window.__lat.length >= ${KEYS}`);
     const lat = (await page.evaluate('window.__lat')) as number[];
+    const slow = (await page.evaluate('[...window.__slow.values()]')) as number[];
+    // Keys not reported took < 16 ms: count them as 0 for the percentiles.
+    const timed = [...slow, ...Array<number>(Math.max(0, KEYS - slow.length)).fill(0)];
+    const fmt = (x: number): string => (x < 16 ? '< 16' : x.toFixed(0));
 
     step('keystrokes measured');
     // 3. A burst of 1,000 remote edits from another client, through the relay.
@@ -196,7 +219,7 @@ async function main(): Promise<void> {
         `machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, ${browser.version()} headless`,
         `plan: ${TASKS} tasks`,
         `1. navigation → checklist shown from IndexedDB, offline: first screen median ${pct(firsts, 50).toFixed(0)} ms (runs: ${firsts.map((x) => x.toFixed(0)).join(', ')}); all ${TASKS} rows median ${pct(opens, 50).toFixed(0)} ms (runs: ${opens.map((x) => x.toFixed(0)).join(', ')}) — goal < 1000 ms`,
-        `2. keystroke → screen in a title: median ${pct(lat, 50).toFixed(1)} ms, p95 ${pct(lat, 95).toFixed(1)} ms — goal median < 16 ms`,
+        `2. keystroke → screen in a title, 10 keys/s: next paint (Event Timing) median ${fmt(pct(timed, 50))} ms, p95 ${fmt(pct(timed, 95))} ms, ${slow.length} of ${KEYS} keys ≥ 16 ms; in the page median ${pct(lat, 50).toFixed(1)} ms, p95 ${pct(lat, 95).toFixed(1)} ms — goal median < 16 ms`,
         `3. 1,000-edit remote burst → all shown: ${burst} ms`,
         `4. JavaScript loaded before the checklist shows: ${(jsGzip / 1024).toFixed(1)} KB gzip (${scripts.size} files) — goal < 100 KB`,
         '',

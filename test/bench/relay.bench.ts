@@ -515,7 +515,9 @@ async function joinOnce(target: Target, planId: string): Promise<number> {
 
 /** Time from a raw socket's sync step 1 to the relay's sync step 2 (the relay's share of a join). */
 async function answerOnce(target: Target, planId: string): Promise<number> {
-  const ws = new WebSocket(`${target.wsUrl}/${planId}`);
+  const token = adminTokenFor(target.wsUrl);
+  const query = token === undefined ? '' : `?token=${encodeURIComponent(token)}`;
+  const ws = new WebSocket(`${target.wsUrl}/${planId}${query}`);
   try {
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);

@@ -92,4 +92,21 @@ describe('cl-task-tree', () => {
     session.undo.undo();
     expect(status()).toBe('todo');
   });
+
+  it("keeps each row's fields in a form of their own that never submits", async () => {
+    const { rows, doc } = await mountTree();
+    const forms = rows.map(
+      (r) => r.shadowRoot!.querySelector<HTMLInputElement>('input.title')!.form,
+    );
+    expect(forms.every((f) => f !== null)).toBe(true);
+    expect(new Set(forms).size).toBe(rows.length);
+    // Buttons in a form submit by default; the row's buttons are plain buttons, and a submit
+    // (Enter in a field) is cancelled, so nothing navigates away from the plan.
+    for (const r of rows)
+      for (const b of r.shadowRoot!.querySelectorAll('button')) expect(b.type).toBe('button');
+    const submit = new Event('submit', { cancelable: true });
+    forms[1]!.dispatchEvent(submit);
+    expect(submit.defaultPrevented).toBe(true);
+    expect(doc.getMap('tasks').size).toBe(3);
+  });
 });
