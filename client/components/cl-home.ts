@@ -12,7 +12,6 @@ import { relayPlansForDevice } from '../sync/device-relay-plans.ts';
 import { keepInvite } from '../sync/take-invite.ts';
 import type { InviteGiven } from './cl-invite-paste.ts';
 import './cl-invite-paste.ts';
-import './cl-import-dialog.ts';
 
 /**
  * Home: the plans on this device and on the relay, and creating a plan. The toolbar
@@ -118,7 +117,7 @@ export class ClHome extends LitElement {
             .value=${String(new Date().getFullYear())}
         /></label>
         <button class="primary" type="submit">${msg('新建', { id: 'home.create-button' })}</button>
-        <button type="button" class="import" @click=${() => (this._importing = true)}>
+        <button type="button" class="import" @click=${this._openImport}>
           ${msg('导入', { id: 'home.import' })}
         </button>
       </form>
@@ -171,6 +170,12 @@ export class ClHome extends LitElement {
       if (plan !== '*') navigate(planPath(plan));
       else void relayPlansForDevice(fetchRelayPlans).then((p) => (this._relay = p));
     });
+  };
+
+  /** The importer (readers of .txt/.docx, preview) loads only when asked for. */
+  private readonly _openImport = (): void => {
+    this._importing = true;
+    import('./cl-import-dialog.ts').catch(() => (this._importing = false));
   };
 
   private readonly _importClosed = async (): Promise<void> => {

@@ -232,3 +232,6 @@ async function main(): Promise<void> {
 }
 
 await main();
+// Browser and relay are closed by now; a stray socket of the remote client must not keep the
+// run from ending (seen once: all figures printed, then the process idled forever).
+process.exit(0);
