@@ -9,7 +9,13 @@
  * served from the doc, and when the write fails the doc is rebuilt from the store: a relayed
  * or served edit is therefore always on disk. A failed write relays nothing: its senders are
  * closed and keep their edits locally until they reconnect.
- * Awareness changes of the turn are likewise sent as one awareness message per room.
+ * Awareness changes of the turn are likewise sent as one awareness message per room. Renewals
+ * (an entry sent again with the same state and a higher clock, which every y-protocols client
+ * does every 15 s to stay alive) carry nothing new and are not urgent: each connection gets
+ * the renewals it has not seen in one message every `awarenessRenewalMs`, instead of one
+ * message per renewal, which every stock client would then echo back. The connections of a
+ * room are served in turns spread over that period, so neither the relay nor the clients get
+ * a whole room's renewals and their echoes at one moment.
  */
 import * as Y from 'yjs';
 import type { Logger } from './log.ts';
@@ -50,6 +56,11 @@ export interface RoomLimits {
   readonly maxAwarenessClientsPerConnection: number;
   /** Awareness messages per second per connection; more are dropped (not closed). */
   readonly awarenessPerSecond: number;
+  /**
+   * How often each connection gets the awareness renewals it has not seen, in one message.
+   * Clients drop an entry not renewed for 30 s and renew every 15 s: a second costs nothing.
+   */
+  readonly awarenessRenewalMs: number;
   /** How long an unused plan stays loaded after its last client left. */
   readonly unloadGraceMs: number;
   /** Ping period; a connection that did not answer the previous ping is dropped. */
@@ -74,6 +85,7 @@ export const DEFAULT_LIMITS: RoomLimits = {
   maxAwarenessEntriesPerPlan: 1000,
   maxAwarenessClientsPerConnection: 4,
   awarenessPerSecond: 50,
+  awarenessRenewalMs: 1000,
   unloadGraceMs: 5000,
   pingIntervalMs: 30_000,
   maxBufferedBytes: 32 * 1024 * 1024,
@@ -97,6 +109,9 @@ export interface RoomDeps {
   readonly metrics: RelayMetrics;
   readonly limits: RoomLimits;
 }
+
+/** A room's connections take turns for awareness renewals: one slot per tick. */
+const RENEWAL_SLOTS = 10;
 
 /** Removed awareness client ids remembered per plan (see Room.awarenessTombstones). */
 const MAX_AWARENESS_TOMBSTONES = 4096;
@@ -126,6 +141,17 @@ class Room {
   readonly awarenessTombstones = new Map<number, number>();
   /** Client ids whose awareness changed this turn. */
   readonly dirtyAwareness = new Set<number>();
+  /**
+   * Awareness renewals (same state, higher clock) not yet relayed to every connection: client
+   * id → sequence number of its last renewal, in ascending order of it. An entry whose state
+   * changed since leaves: the change was relayed to everyone at once.
+   */
+  readonly renewals = new Map<number, number>();
+  /** Sequence number of the last renewal. */
+  renewalSeq = 0;
+  /** Ticks of renewal delivery: each serves the connections of one slot. */
+  renewalTimer: ReturnType<typeof setTimeout> | undefined;
+  renewalTick = 0;
   /** Committed updates to relay at the end of this turn. */
   outUpdates: Uint8Array[] = [];
   /** Connections whose updates are in `outUpdates`. */
@@ -139,6 +165,8 @@ class Room {
   deferredSyncs: { conn: Connection; stateVector: Uint8Array }[] = [];
   /** Pending quiet-time compaction. */
   compactTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last commit past compactEvery happened (performance.now()). */
+  lastCommitAt = 0;
   /** Rows in the plan's log, as far as this relay knows. */
   logRows = 0;
   /** Writes queued or in flight for this room. */
@@ -185,6 +213,8 @@ export class Connection {
   readonly awarenessClients = new Set<number>();
   messagesIn = 0;
   bytesIn = 0;
+  /** The renewals of its room up to this sequence number have been sent to it. */
+  renewalCursor: number;
   closed = false;
   alive = true;
   private _tokens: number;
@@ -203,6 +233,7 @@ export class Connection {
     this.room = room;
     this._socket = socket;
     this.ctx = ctx;
+    this.renewalCursor = room.renewalSeq;
     this._tokens = registry.limits.messageBurst;
     this._awarenessTokens = registry.limits.awarenessPerSecond;
   }
@@ -589,15 +620,79 @@ export class RoomRegistry {
       this.metrics.error('awareness_limit');
       return;
     }
+    let changed = false;
     for (const entry of accepted) {
+      const slot = room.awareness.get(entry.clientId);
+      const renewal =
+        slot !== undefined &&
+        slot.owner === conn &&
+        entry.state !== 'null' &&
+        slot.state === entry.state &&
+        !room.dirtyAwareness.has(entry.clientId);
+      room.renewals.delete(entry.clientId);
       room.awareness.set(entry.clientId, { clock: entry.clock, state: entry.state, owner: conn });
       room.awarenessTombstones.delete(entry.clientId);
       if (entry.state === 'null') conn.awarenessClients.delete(entry.clientId);
       else conn.awarenessClients.add(entry.clientId);
-      room.dirtyAwareness.add(entry.clientId);
+      if (renewal) {
+        room.renewalSeq += 1;
+        room.renewals.set(entry.clientId, room.renewalSeq);
+      } else {
+        room.dirtyAwareness.add(entry.clientId);
+        changed = true;
+      }
     }
+    if (room.renewals.size > 0) this._armRenewal(room);
+    if (!changed) return;
     this._dirtyRooms.add(room);
     this._scheduleFlush();
+  }
+
+  private _armRenewal(room: Room): void {
+    if (room.renewalTimer !== undefined) return;
+    room.renewalTimer = setTimeout(
+      () => this._renewalTick(room),
+      this.limits.awarenessRenewalMs / RENEWAL_SLOTS,
+    );
+    room.renewalTimer.unref();
+  }
+
+  /**
+   * Sends the connections of this tick's slot the renewals they have not seen (the current
+   * clock and state of each renewed entry), one message per connection; connections that saw
+   * the same renewals share one encoded message.
+   */
+  private _renewalTick(room: Room): void {
+    room.renewalTimer = undefined;
+    if (room.disposed) return;
+    const slot = room.renewalTick % RENEWAL_SLOTS;
+    room.renewalTick += 1;
+    const messages = new Map<number, Uint8Array | null>();
+    let oldestCursor = room.renewalSeq;
+    for (const conn of room.conns) {
+      if (conn.id % RENEWAL_SLOTS === slot && conn.renewalCursor < room.renewalSeq) {
+        let message = messages.get(conn.renewalCursor);
+        if (message === undefined) {
+          const ids: number[] = [];
+          for (const [clientId, seq] of room.renewals)
+            if (seq > conn.renewalCursor) ids.push(clientId);
+          const entries = awarenessEntries(room, ids);
+          message = entries.length > 0 ? encodeAwareness(entries) : null;
+          messages.set(conn.renewalCursor, message);
+        }
+        // Owners included: its own renewal is what keeps a lone client's connection alive
+        // (y-websocket reconnects after 30 s without a message).
+        if (message !== null) conn.send(message);
+        conn.renewalCursor = room.renewalSeq;
+      }
+      oldestCursor = Math.min(oldestCursor, conn.renewalCursor);
+    }
+    // Renewals every connection has been sent are done with.
+    for (const [clientId, seq] of room.renewals) {
+      if (seq > oldestCursor) break;
+      room.renewals.delete(clientId);
+    }
+    if (room.renewals.size > 0) this._armRenewal(room);
   }
 
   /** Removes a closed connection: its awareness goes for everyone, its room may unload. */
@@ -625,6 +720,7 @@ export class RoomRegistry {
       if (slot === undefined || slot.owner !== conn || slot.state === 'null') continue;
       // y-protocols' removeAwarenessStates: a higher clock with a null state removes it.
       room.awareness.set(clientId, { clock: slot.clock + 1, state: 'null', owner: null });
+      room.renewals.delete(clientId);
       room.dirtyAwareness.add(clientId);
     }
     conn.awarenessClients.clear();
@@ -659,6 +755,9 @@ export class RoomRegistry {
     room.awareness.clear();
     room.awarenessTombstones.clear();
     room.dirtyAwareness.clear();
+    room.renewals.clear();
+    if (room.renewalTimer !== undefined) clearTimeout(room.renewalTimer);
+    room.renewalTimer = undefined;
     room.outUpdates = [];
     room.outSenders.clear();
     room.doc.destroy();
@@ -860,19 +959,31 @@ export class RoomRegistry {
     for (const room of this._rooms.values()) for (const conn of [...room.conns]) conn.heartbeat();
   }
 
-  /** Compacts the room's plan once it has been quiet for compactQuietMs (or is far too long). */
+  /**
+   * Compacts the room's plan once it has been quiet for compactQuietMs (or is far too long).
+   * Called on every commit past compactEvery, so it keeps one timer per quiet period and moves
+   * it on when it fires early, rather than replacing a timer per commit.
+   */
   private _compactWhenQuiet(room: Room): void {
-    if (room.compactTimer !== undefined) clearTimeout(room.compactTimer);
-    room.compactTimer = undefined;
+    room.lastCommitAt = performance.now();
     if (room.logRows >= 10 * this.limits.compactEvery) {
+      if (room.compactTimer !== undefined) clearTimeout(room.compactTimer);
+      room.compactTimer = undefined;
       this._scheduleCompaction(room.planId);
       return;
     }
-    room.compactTimer = setTimeout(() => {
-      room.compactTimer = undefined;
-      if (!room.disposed) this._scheduleCompaction(room.planId);
-    }, this.limits.compactQuietMs);
-    room.compactTimer.unref();
+    if (room.compactTimer !== undefined) return;
+    const arm = (delay: number): void => {
+      room.compactTimer = setTimeout(() => {
+        room.compactTimer = undefined;
+        if (room.disposed) return;
+        const quietFor = performance.now() - room.lastCommitAt;
+        if (quietFor < this.limits.compactQuietMs) arm(this.limits.compactQuietMs - quietFor);
+        else this._scheduleCompaction(room.planId);
+      }, delay);
+      room.compactTimer.unref();
+    };
+    arm(this.limits.compactQuietMs);
   }
 
   private _scheduleCompaction(planId: string): void {

@@ -3,7 +3,11 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import type { Relay } from '../../server/relay.ts';
 import { eventually } from '../helpers/eventually.ts';
-import { encodeAwareness } from '../../server/protocol.ts';
+import {
+  decodeClientMessage,
+  encodeAwareness,
+  type AwarenessEntry,
+} from '../../server/protocol.ts';
 import {
   adminTokenFor,
   closed,
@@ -158,6 +162,65 @@ describe('sync between stock y-websocket clients', () => {
     await late.synced();
     expect(late.provider.awareness.getStates().has(42)).toBe(false);
     echoer.close();
+  });
+
+  test('awareness renewals reach everyone, gathered into one message; changes are not held back', async () => {
+    await relay.close();
+    relay = await startTestRelay({ dataDir: dir, limits: { awarenessRenewalMs: 1500 } });
+    wsUrl = relay.url.replace('http', 'ws');
+    const first = await openRawSocket(wsUrl, '/plan-renew');
+    const second = await openRawSocket(wsUrl, '/plan-renew');
+    const watcher = await openRawSocket(wsUrl, '/plan-renew');
+    const seen: AwarenessEntry[][] = [];
+    watcher.on('message', (data: Buffer) => {
+      const message = decodeClientMessage(new Uint8Array(data), {
+        maxAwarenessStateLength: 1 << 20,
+        maxAwarenessEntriesPerMessage: 1000,
+      });
+      if (message.type === 'awareness') seen.push([...message.entries]);
+    });
+    const stock = client('plan-renew');
+    await stock.synced();
+    const one = JSON.stringify({ user: { name: '王书记', branch: '第一支部' } });
+    const two = JSON.stringify({ user: { name: '李书记', branch: '第二支部' } });
+    first.send(encodeAwareness([{ clientId: 101, clock: 1, state: one }]));
+    second.send(encodeAwareness([{ clientId: 102, clock: 1, state: two }]));
+    await eventually(() =>
+      expect(stock.provider.awareness.getStates().get(102)).toEqual(JSON.parse(two)),
+    );
+    const has = (entries: AwarenessEntry[], clientId: number, clock: number): boolean =>
+      entries.some((e) => e.clientId === clientId && e.clock === clock);
+    // Both renew (same state, next clock), then the first one changes its state.
+    first.send(encodeAwareness([{ clientId: 101, clock: 2, state: one }]));
+    second.send(encodeAwareness([{ clientId: 102, clock: 2, state: two }]));
+    const moved = JSON.stringify({ user: { name: '王书记', branch: '第一支部' }, editing: 't1' });
+    first.send(encodeAwareness([{ clientId: 101, clock: 3, state: moved }]));
+    await eventually(() => {
+      expect(stock.provider.awareness.meta.get(102)?.clock).toBe(2);
+      expect(stock.provider.awareness.getStates().get(101)).toEqual(JSON.parse(moved));
+    });
+    await eventually(() => expect(seen.some((m) => has(m, 102, 2))).toBe(true));
+    // The change went out at once, ahead of the gathered renewal, which came in one message
+    // (the renewal of 101 was overtaken by its change and is not sent again).
+    const changeAt = seen.findIndex((m) => has(m, 101, 3));
+    const renewalAt = seen.findIndex((m) => has(m, 102, 2));
+    expect(changeAt).toBeGreaterThanOrEqual(0);
+    expect(changeAt).toBeLessThan(renewalAt);
+    expect(seen.filter((m) => has(m, 102, 2))).toHaveLength(1);
+    expect(seen.some((m) => has(m, 101, 2))).toBe(false);
+    // Ten renewals from the two peers reach the watcher gathered: the relay sends each
+    // connection what it has not seen at most once per period, so they cannot take more than
+    // two messages even when a period ends while they arrive.
+    const before = seen.length;
+    for (let i = 0; i < 5; i++) {
+      first.send(encodeAwareness([{ clientId: 101, clock: 4 + i, state: moved }]));
+      second.send(encodeAwareness([{ clientId: 102, clock: 3 + i, state: two }]));
+    }
+    await eventually(() => expect(seen.some((m) => has(m, 101, 8))).toBe(true));
+    await eventually(() => expect(seen.some((m) => has(m, 102, 7))).toBe(true));
+    expect(seen.length - before).toBeLessThanOrEqual(2);
+    await eventually(() => expect(stock.provider.awareness.meta.get(101)?.clock).toBe(8));
+    for (const ws of [first, second, watcher]) ws.close();
   });
 
   test('a long update log is compacted in the background once the plan is quiet', async () => {
