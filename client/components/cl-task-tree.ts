@@ -14,25 +14,48 @@ import { ClTaskRow } from './cl-task-row.ts';
 import type { ChangeMark } from '../versions/compare-controller.ts';
 
 const NONE: readonly Peer[] = [];
-const FIRST_SLICE = 120;
+const FIRST_SLICE = 60;
 const NEXT_SLICE = 400;
 
+/** Rows that share an off-screen-skipping box (see {@link groups}). */
+interface Group {
+  readonly id: string;
+  readonly rows: Row[];
+}
+
+/** A top-level section: its groups, one per row of depth 0 or 1 with the rows under it. */
+interface Section {
+  readonly id: string;
+  readonly groups: Group[];
+  size: number;
+}
+
 /**
- * The rows cut into groups, one per top-level section. A group skips layout and paint while
- * it is off screen (content-visibility), so a keystroke costs work in its own section only;
- * one such group per row instead costs every frame an intersection check per row. A row keeps
- * its group as long as it stays in its section, so edits elsewhere never re-create it (and
- * its focus and caret).
+ * The rows cut into sections (one per top-level task) and, inside them, groups (one per
+ * item, a task of depth 1 with everything under it). Both skip layout and paint while off
+ * screen (content-visibility), so a keystroke lays out its own item's ten-odd rows and not
+ * the section's hundreds; one box per row instead costs every frame an intersection check
+ * per row. A row keeps its group as long as it stays under its item, so edits elsewhere never
+ * re-create it (and its focus and caret).
  */
-function groups(rows: readonly Row[]): { id: string; rows: Row[] }[] {
-  const out: { id: string; rows: Row[] }[] = [];
+function sections(rows: readonly Row[]): Section[] {
+  const out: Section[] = [];
   for (const r of rows) {
-    const last = out[out.length - 1];
-    if (r.entry.depth === 0 || !last) out.push({ id: r.entry.id, rows: [r] });
-    else last.rows.push(r);
+    let section = out[out.length - 1];
+    if (r.entry.depth === 0 || !section) {
+      section = { id: r.entry.id, groups: [], size: 0 };
+      out.push(section);
+    }
+    const group = section.groups[section.groups.length - 1];
+    if (r.entry.depth <= 1 || !group) section.groups.push({ id: r.entry.id, rows: [r] });
+    else group.rows.push(r);
+    section.size += 1;
   }
   return out;
 }
+
+/** Height of a row as laid out (cl-task-row: 36px min-height + 1px border), for placeholders. */
+const ROW_PX = 37;
 
 /** Today as `YYYY-MM-DD` in local time (deadlines are local calendar dates). */
 function localToday(): string {
@@ -84,10 +107,11 @@ export class ClTaskTree extends LitElement {
   @state() private _collapsed: ReadonlySet<string> = new Set();
   @state() private _current: string | null = null;
   private _rows: Row[] = [];
-  private _slice = 0;
+  private _slicing = false;
   /**
    * Rows rendered so far. A big plan renders its first screens at once and the rest in
-   * slices, one per frame, so the checklist shows quickly and the page stays responsive.
+   * slices, one after each painted frame, so the checklist shows quickly and the page stays
+   * responsive.
    */
   @state() private _limit = FIRST_SLICE;
   private _today = localToday();
@@ -120,11 +144,17 @@ export class ClTaskTree extends LitElement {
   }
 
   protected override async updated(): Promise<void> {
-    if (this._limit < this._rows.length && this._slice === 0)
-      this._slice = requestAnimationFrame(() => {
-        this._slice = 0;
-        this._limit += NEXT_SLICE;
-      });
+    if (this._limit < this._rows.length && !this._slicing) {
+      // The next slice after this frame is painted, not in its requestAnimationFrame (which
+      // runs before the paint and would hold the first screen back by a whole slice).
+      this._slicing = true;
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          this._slicing = false;
+          if (this.isConnected) this._limit += NEXT_SLICE;
+        }, 0),
+      );
+    }
     const f = this._focus;
     if (!f) return;
     // Match by property: a row just created has not rendered its data-id yet.
@@ -149,28 +179,35 @@ export class ClTaskTree extends LitElement {
         ${this._drag.bind()}
       >
         ${repeat(
-          groups(this._rows.length > this._limit ? this._rows.slice(0, this._limit) : this._rows),
-          (g) => g.id,
-          (g) =>
-            html`<div
-              class="group"
-              style="contain-intrinsic-size: auto ${g.rows.length * 37}px"
-            >
+          sections(this._rows.length > this._limit ? this._rows.slice(0, this._limit) : this._rows),
+          (section) => section.id,
+          (section) =>
+            html`<div class="group" style="contain-intrinsic-size: auto ${section.size * ROW_PX}px">
               ${repeat(
-                g.rows,
-                (r) => r.entry.id,
-                (r) =>
-                  html`<cl-task-row
-                    .session=${this.session}
-                    .row=${r}
-                    .branches=${this.outline.branches}
-                    .editors=${this.editors.get(r.entry.id) ?? NONE}
-                    .today=${this._today}
-                    .mark=${this.marks.get(r.entry.id) ?? null}
-                    ?current=${r.entry.id === this._current}
-                  ></cl-task-row>`,
+                section.groups,
+                (g) => g.id,
+                (g) =>
+                  html`<div
+                    class="group"
+                    style="contain-intrinsic-size: auto ${g.rows.length * ROW_PX}px"
+                  >
+                    ${repeat(
+                      g.rows,
+                      (r) => r.entry.id,
+                      (r) =>
+                        html`<cl-task-row
+                          .session=${this.session}
+                          .row=${r}
+                          .branches=${this.outline.branches}
+                          .editors=${this.editors.get(r.entry.id) ?? NONE}
+                          .today=${this._today}
+                          .mark=${this.marks.get(r.entry.id) ?? null}
+                          ?current=${r.entry.id === this._current}
+                        ></cl-task-row>`,
+                    )}
+                  </div>`,
               )}
-            </form>`,
+            </div>`,
         )}
         ${this._rows.length === 0 ? html`<p class="empty">${msg('还没有任务。请先添加一个部分。', { id: 'plan.empty' })}</p>` : ''}
       </div>

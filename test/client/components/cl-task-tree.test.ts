@@ -109,4 +109,27 @@ describe('cl-task-tree', () => {
     expect(submit.defaultPrevented).toBe(true);
     expect(doc.getMap('tasks').size).toBe(3);
   });
+
+  it('keeps a row (so its focus and caret) while tasks are added around it; off-screen skipping goes per item', async () => {
+    const { tree, rows, doc } = await mountTree();
+    const actor = { actor: { name: '李四', at: '2023-01-01T00:00:00Z' } };
+    addTask(doc, 't1', { id: 'p1', title: '每月集中学习' }, {}, actor);
+    addTask(doc, 's1', { id: 't3', title: '严明纪律' }, {}, actor);
+    addTask(doc, null, { id: 's2', title: '主要任务' }, {}, actor);
+    tree.outline = readOutline(doc);
+    await tree.updateComplete;
+    const after = [...tree.shadowRoot!.querySelectorAll<ClTaskRow>('cl-task-row')];
+    await Promise.all(after.map((r) => r.updateComplete));
+    expect(after.map((r) => r.dataset['id'])).toEqual(['s1', 't1', 'p1', 't2', 't3', 's2']);
+    // The same element: a re-created one would lose what the user was typing in it.
+    expect(after[1]).toBe(rows[1]);
+    expect(after[3]).toBe(rows[2]);
+    // Sections hold one box per item; an item's box holds it and everything under it.
+    const box = (id: string) => after.find((r) => r.dataset['id'] === id)!.parentElement!;
+    expect(box('t1')).toBe(box('p1'));
+    expect(box('t1')).not.toBe(box('t2'));
+    expect(box('t1').parentElement).toBe(box('t2').parentElement);
+    expect(box('s2').parentElement).not.toBe(box('t1').parentElement);
+    expect(getComputedStyle(box('t1')).getPropertyValue('content-visibility')).toBe('auto');
+  });
 });
