@@ -15,7 +15,7 @@ import type { ChangeMark } from '../versions/compare-controller.ts';
 
 const NONE: readonly Peer[] = [];
 const FIRST_SLICE = 60;
-const NEXT_SLICE = 400;
+const NEXT_SLICE = 200;
 
 /** Rows that share an off-screen-skipping box (see {@link groups}). */
 interface Group {

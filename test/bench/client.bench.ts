@@ -205,11 +205,22 @@ async function main(): Promise<void> {
       input.setSelectionRange(input.value.length, input.value.length);
     })()`);
     const KEYS = 60;
+    const typing =
+      process.env.BENCH_PROFILE === '1' ? await context.newCDPSession(page) : undefined;
+    if (typing) {
+      await typing.send('Profiler.enable');
+      await typing.send('Profiler.setSamplingInterval', { interval: 250 });
+      await typing.send('Profiler.start');
+    }
     for (let i = 0; i < KEYS; i += 1) {
       await page.keyboard.press(i % 2 ? 'Backspace' : 'a');
       await new Promise((r) => setTimeout(r, 100));
     }
     await page.waitForFunction(`window.__lat.length >= ${KEYS}`);
+    if (typing) {
+      const { profile } = await typing.send('Profiler.stop');
+      writeFileSync('test-results/typing.cpuprofile', JSON.stringify(profile));
+    }
     const lat = (await page.evaluate('window.__lat')) as number[];
     const slow = (await page.evaluate('[...window.__slow.values()]')) as number[];
     // Keys not reported took < 16 ms: count them as 0 for the percentiles.
