@@ -6,6 +6,7 @@ import { createPlan } from '../../shared/index.ts';
 import { base } from '../styles.ts';
 import { listDevicePlans, rememberPlan, type DevicePlan } from '../storage/device.ts';
 import { saveDocState } from '../storage/doc-persistence.ts';
+import { storageProblem } from '../storage/errors.ts';
 import { fetchRelayPlans, type RelayPlan } from '../sync/relay-plans.ts';
 import { navigate, newPlanId, planPath } from '../router.ts';
 import { relayPlansForDevice } from '../sync/device-relay-plans.ts';
@@ -77,12 +78,18 @@ export class ClHome extends LitElement {
       .title-input {
         width: min(480px, 70vw);
       }
+      .error {
+        color: var(--accent);
+        margin: 8px 0 0;
+      }
     `,
   ];
 
   @state() private _device: DevicePlan[] = [];
   @state() private _relay: RelayPlan[] | null = [];
   @state() private _importing = false;
+  /** Why the last 新建 created nothing (the form keeps what was typed). */
+  @state() private _createError = '';
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -121,6 +128,11 @@ export class ClHome extends LitElement {
           ${msg('导入', { id: 'home.import' })}
         </button>
       </form>
+      ${
+        this._createError === ''
+          ? nothing
+          : html`<p class="error" role="alert">${this._createError}</p>`
+      }
       <h2>${msg('打开邀请链接', { id: 'home.invite' })}</h2>
       <cl-invite-paste @invite-given=${this._onInvite}></cl-invite-paste>
       ${
@@ -175,7 +187,14 @@ export class ClHome extends LitElement {
   /** The importer (readers of .txt/.docx, preview) loads only when asked for. */
   private readonly _openImport = (): void => {
     this._importing = true;
-    import('./cl-import-dialog.ts').catch(() => (this._importing = false));
+    this._createError = '';
+    import('./cl-import-dialog.ts').catch(() => {
+      // Only online without the service worker's copy: say so rather than do nothing.
+      this._importing = false;
+      this._createError = msg('导入功能未能加载，请检查网络后重试。', {
+        id: 'home.import-unavailable',
+      });
+    });
   };
 
   private readonly _importClosed = async (): Promise<void> => {
@@ -196,13 +215,22 @@ export class ClHome extends LitElement {
       title,
       ...(Number.isInteger(year) && year >= 1949 && year <= 2999 ? { year } : {}),
     });
+    this._createError = '';
     try {
+      // The plan page opens a plan from this device's copy: one that was not stored would
+      // open empty there. So a failed write creates nothing, says why, and keeps the form.
       await saveDocState(id, doc);
-      await rememberPlan(id, title, new Date().toISOString());
-    } catch {
-      // Storage unavailable: the plan page says so; the plan still syncs to the relay.
+    } catch (error) {
+      this._createError =
+        storageProblem(error) === 'quota'
+          ? msg('本设备存储空间已满，清单未创建。', { id: 'import.save-quota' })
+          : msg('无法在本设备上保存新清单，清单未创建。', { id: 'import.save-failed' });
+      return;
+    } finally {
+      doc.destroy();
     }
-    doc.destroy();
+    // The list of plans on this device is a convenience: the plan itself is stored.
+    await rememberPlan(id, title, new Date().toISOString()).catch(() => undefined);
     navigate(planPath(id));
   }
 }

@@ -20,6 +20,7 @@ export const templates = {
   'home.device': 'On this device',
   'home.relay': 'On the server',
   'home.none': 'No checklists yet.',
+  'home.import-unavailable': 'The importer could not be loaded: check the network and try again.',
   'home.relay-unavailable': 'The server cannot be reached: showing this device’s checklists only.',
   'home.opened': str`Last opened ${0}`,
   'home.create': 'New checklist',
