@@ -12,6 +12,7 @@ import { runAuthCommand } from './auth-command.ts';
 import { createLogger, LOG_LEVELS } from './log.ts';
 import { DEFAULT_LIMITS } from './rooms.ts';
 import { startRelay } from './relay.ts';
+import { DataDirError } from './tokens.ts';
 import { runImportCommand } from './import-command.ts';
 
 const SERVE_USAGE = `usage: qingdan serve [options]
@@ -195,6 +196,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     ) {
       process.stderr.write(`qingdan ${verb}: ${(error as Error).message}\n`);
       return 2;
+    }
+    if (error instanceof DataDirError) {
+      process.stderr.write(`qingdan ${verb}: ${error.message}\n`);
+      return 1;
+    }
+    const code = (error as { code?: unknown }).code;
+    if (
+      code === 'SQLITE_NOTADB' ||
+      (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))
+    ) {
+      process.stderr.write(
+        `qingdan ${verb}: a database in the data dir is damaged (${(error as Error).message}). ` +
+          'Restore the data dir from a backup; the clients keep their own copies of every plan.\n',
+      );
+      return 1;
     }
     throw error;
   }

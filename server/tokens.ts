@@ -54,6 +54,11 @@ const b64url = (buf: Buffer): string => buf.toString('base64url');
  * processes starting at once cannot both create it: the file is written with `wx`, and the
  * loser reads the winner's.
  */
+/** The data dir holds something the relay cannot use: said plainly, never as a stack trace. */
+export class DataDirError extends Error {
+  override readonly name = 'DataDirError';
+}
+
 export function loadOrCreateSecret(dataDir: string): Buffer {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, SECRET_FILE);
@@ -64,7 +69,11 @@ export function loadOrCreateSecret(dataDir: string): Buffer {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
   const hex = readFileSync(file, 'utf8').trim();
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${file} is not a qingdan secret`);
+  if (!/^[0-9a-f]{64}$/.test(hex))
+    throw new DataDirError(
+      `${file} is damaged (a qingdan secret is 64 hex characters). Restore it from a backup; ` +
+        'or delete it to make a new one, after which every invite link given so far stops working.',
+    );
   return Buffer.from(hex, 'hex');
 }
 

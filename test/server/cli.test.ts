@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   REPO_ROOT,
@@ -60,5 +61,25 @@ describe('qingdan serve', () => {
     const busy = qingdan('serve', '--port', String(relay.port), '--data', `${dir}/other`);
     expect(busy.status).toBe(1);
     expect(busy.stderr).toContain('EADDRINUSE');
+  }, 60_000);
+
+  test('a damaged secret or database in the data dir exits 1 with what to do, not a stack trace', () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'secret.key'), 'not a secret\n');
+    const secret = qingdan('serve', '--port', '0', '--data', dir);
+    expect(secret.status).toBe(1);
+    expect(secret.stderr).toContain('secret.key is damaged');
+    expect(secret.stderr).not.toMatch(/\n\s+at /);
+    expect(qingdan('tokens', '--data', dir)).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('secret.key is damaged'),
+    });
+
+    rmSync(join(dir, 'secret.key'));
+    writeFileSync(join(dir, 'qingdan.db'), 'this is not a database, it is a note'.repeat(200));
+    const db = qingdan('serve', '--port', '0', '--data', dir);
+    expect(db.status).toBe(1);
+    expect(db.stderr).toContain('damaged');
+    expect(db.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 });
