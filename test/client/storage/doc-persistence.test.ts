@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { addTask, createPlan, readPlan, updateTask, FROM_STORAGE } from '../../../shared/index.ts';
 import {
@@ -79,27 +79,53 @@ describe('persistDoc', () => {
     expect(titles).toEqual(['乙页', '甲页']);
   });
 
-  it('compacts the stored state to the size of the plan, not of its history', async () => {
+  it('compacts to the size of the plan, not of its history, once the editing pauses', async () => {
+    // Only the persistence's own timers are faked; fake-indexeddb runs on setImmediate.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const doc = new Y.Doc();
+      const p = persistDoc(doc, 'p5', { delayMs: 1 });
+      await p.whenLoaded;
+      createPlan(doc, { title: '压缩' });
+      const id = addTask(doc, null, { title: '' });
+      // Each edit replaces 200 characters: 300 of them make ~180 KB of history, typed with
+      // 100 ms between edits, never pausing.
+      let history = 0;
+      doc.on('update', (u: Uint8Array) => (history += u.byteLength));
+      for (let i = 0; i < 300; i += 1) {
+        updateTask(doc, id, { title: (i % 2 === 0 ? '甲' : '乙').repeat(200) });
+        await p.flush();
+        vi.advanceTimersByTime(100);
+      }
+      expect(history).toBeGreaterThan(150_000);
+      // Compacting re-encodes the whole plan, a stall typing would feel: not while typing.
+      expect(await storedBytes('p5')).toBeGreaterThan(history / 2);
+      // A pause: the due compaction runs (flush waits for the writes queued before it).
+      vi.advanceTimersByTime(2000);
+      await p.flush();
+      expect(await storedBytes('p5')).toBeLessThanOrEqual(Y.encodeStateAsUpdate(doc).byteLength);
+      await p.dispose();
+      expect(readPlan(await reopen('p5')).tasks[0]?.title).toBe(readPlan(doc).tasks[0]?.title);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('compacts at once when the editing never pauses, so what is stored stays bounded', async () => {
     const doc = new Y.Doc();
-    const p = persistDoc(doc, 'p5', { delayMs: 1 });
+    const p = persistDoc(doc, 'p5b', { delayMs: 1, compactQuietMs: 60_000 });
     await p.whenLoaded;
-    createPlan(doc, { title: '压缩' });
+    createPlan(doc, { title: '不停地改' });
     const id = addTask(doc, null, { title: '' });
-    // Each edit replaces 200 characters: 300 of them make ~60 KB of history.
     let history = 0;
     doc.on('update', (u: Uint8Array) => (history += u.byteLength));
-    for (let i = 0; i < 300; i += 1) {
-      updateTask(doc, id, { title: (i % 2 === 0 ? '甲' : '乙').repeat(200) });
+    for (let i = 0; i < 2100; i += 1) {
+      updateTask(doc, id, { title: `第${i}稿` });
       await p.flush();
     }
-    const stored = await storedBytes('p5');
-    expect(history).toBeGreaterThan(50_000);
-    expect(stored).toBeLessThan(history / 4);
-    await p.compact();
-    const compacted = await storedBytes('p5');
-    expect(compacted).toBeLessThanOrEqual(Y.encodeStateAsUpdate(doc).byteLength);
+    expect(await storedBytes('p5b')).toBeLessThan(history / 4);
     await p.dispose();
-    expect(readPlan(await reopen('p5')).tasks[0]?.title).toBe(readPlan(doc).tasks[0]?.title);
+    expect(readPlan(await reopen('p5b')).tasks[0]?.title).toBe('第2099稿');
   });
 
   it('is disposed idempotently and stops saving', async () => {
