@@ -208,6 +208,10 @@ async function main(): Promise<void> {
     const typing =
       process.env.BENCH_PROFILE === '1' ? await context.newCDPSession(page) : undefined;
     if (typing) {
+      await browser.startTracing(page, {
+        path: 'test-results/typing.trace.json',
+        categories: ['devtools.timeline', 'blink', 'disabled-by-default-devtools.timeline'],
+      });
       await typing.send('Profiler.enable');
       await typing.send('Profiler.setSamplingInterval', { interval: 250 });
       await typing.send('Profiler.start');
@@ -220,6 +224,7 @@ async function main(): Promise<void> {
     if (typing) {
       const { profile } = await typing.send('Profiler.stop');
       writeFileSync('test-results/typing.cpuprofile', JSON.stringify(profile));
+      await browser.stopTracing();
     }
     const lat = (await page.evaluate('window.__lat')) as number[];
     const slow = (await page.evaluate('[...window.__slow.values()]')) as number[];
