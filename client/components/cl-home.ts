@@ -88,8 +88,8 @@ export class ClHome extends LitElement {
   @state() private _device: DevicePlan[] = [];
   @state() private _relay: RelayPlan[] | null = [];
   @state() private _importing = false;
-  /** Why the last 新建 created nothing (the form keeps what was typed). */
-  @state() private _createError = '';
+  /** Why the last 新建 or 导入 did nothing (the form keeps what was typed). */
+  @state() private _problem = '';
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -128,11 +128,7 @@ export class ClHome extends LitElement {
           ${msg('导入', { id: 'home.import' })}
         </button>
       </form>
-      ${
-        this._createError === ''
-          ? nothing
-          : html`<p class="error" role="alert">${this._createError}</p>`
-      }
+      ${this._problem === '' ? nothing : html`<p class="error" role="alert">${this._problem}</p>`}
       <h2>${msg('打开邀请链接', { id: 'home.invite' })}</h2>
       <cl-invite-paste @invite-given=${this._onInvite}></cl-invite-paste>
       ${
@@ -187,11 +183,11 @@ export class ClHome extends LitElement {
   /** The importer (readers of .txt/.docx, preview) loads only when asked for. */
   private readonly _openImport = (): void => {
     this._importing = true;
-    this._createError = '';
+    this._problem = '';
     import('./cl-import-dialog.ts').catch(() => {
       // Only online without the service worker's copy: say so rather than do nothing.
       this._importing = false;
-      this._createError = msg('导入功能未能加载，请检查网络后重试。', {
+      this._problem = msg('导入功能未能加载，请检查网络后重试。', {
         id: 'home.import-unavailable',
       });
     });
@@ -215,13 +211,13 @@ export class ClHome extends LitElement {
       title,
       ...(Number.isInteger(year) && year >= 1949 && year <= 2999 ? { year } : {}),
     });
-    this._createError = '';
+    this._problem = '';
     try {
       // The plan page opens a plan from this device's copy: one that was not stored would
       // open empty there. So a failed write creates nothing, says why, and keeps the form.
       await saveDocState(id, doc);
     } catch (error) {
-      this._createError =
+      this._problem =
         storageProblem(error) === 'quota'
           ? msg('本设备存储空间已满，清单未创建。', { id: 'import.save-quota' })
           : msg('无法在本设备上保存新清单，清单未创建。', { id: 'import.save-failed' });

@@ -17,7 +17,7 @@ const NONE: readonly Peer[] = [];
 const FIRST_SLICE = 60;
 const NEXT_SLICE = 200;
 
-/** Rows that share an off-screen-skipping box (see {@link groups}). */
+/** Rows that share an off-screen-skipping box (see {@link sections}). */
 interface Group {
   readonly id: string;
   readonly rows: Row[];
