@@ -552,22 +552,29 @@ export class RoomRegistry {
     return n;
   }
 
-  private async _load(room: Room): Promise<void> {
-    let updates: Uint8Array[];
+  /**
+   * The plan's stored updates; null when the store cannot read them, in which case the room is
+   * closed (its clients keep their copies and reconnect) and disposed.
+   */
+  private async _readStored(
+    room: Room,
+    event: 'load_failed' | 'reload_failed',
+  ): Promise<Uint8Array[] | null> {
     try {
-      updates = await this._store.loadUpdates(room.planId);
+      return await this._store.loadUpdates(room.planId);
     } catch (error) {
       this.metrics.error('store_read');
-      this.logger.error(
-        { event: 'load_failed', plan: room.planId, ...errorFields(error) },
-        'could not load plan',
-      );
+      this.logger.error({ event, plan: room.planId, ...errorFields(error) }, 'could not load plan');
       for (const conn of [...room.conns])
         conn.close(CLOSE_INTERNAL_ERROR, 'could not load the plan');
       this._dispose(room);
-      return;
+      return null;
     }
-    if (room.disposed) return;
+  }
+
+  private async _load(room: Room): Promise<void> {
+    const updates = await this._readStored(room, 'load_failed');
+    if (updates === null || room.disposed) return;
     this._applyStored(room, updates);
     room.ready = true;
     for (const conn of [...room.conns]) conn.start();
@@ -872,21 +879,8 @@ export class RoomRegistry {
   /** Rebuilds a room's doc from the store: what it holds beyond the store is dropped. */
   private async _reload(room: Room): Promise<void> {
     room.needsReload = false;
-    let updates: Uint8Array[];
-    try {
-      updates = await this._store.loadUpdates(room.planId);
-    } catch (error) {
-      this.metrics.error('store_read');
-      this.logger.error(
-        { event: 'reload_failed', plan: room.planId, ...errorFields(error) },
-        'could not reload plan',
-      );
-      for (const conn of [...room.conns])
-        conn.close(CLOSE_INTERNAL_ERROR, 'could not load the plan');
-      this._dispose(room);
-      return;
-    }
-    if (room.disposed) return;
+    const updates = await this._readStored(room, 'reload_failed');
+    if (updates === null || room.disposed) return;
     room.resetDoc();
     this._applyStored(room, updates);
   }
