@@ -80,3 +80,19 @@ export const base = css`
     white-space: nowrap;
   }
 `;
+
+/** A panel of the plan page (branches, trash, versions): a white card with a heading. */
+export const panel = css`
+  :host {
+    display: block;
+    margin: 0 0 12px;
+    padding: 12px 16px;
+    border: 1px solid var(--line);
+    border-radius: 4px;
+    background: #fff;
+  }
+  h2 {
+    font-size: 16px;
+    margin: 0 0 8px;
+  }
+`;

@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import { addBranch, removeBranch, updateBranch, type Branch } from '../../shared/index.ts';
-import { base } from '../styles.ts';
+import { base, panel } from '../styles.ts';
 import type { PlanSession } from '../plan-session.ts';
 
 /** The plan's branches (党支部 / 科室): add, rename, remove. */
@@ -11,19 +11,8 @@ import type { PlanSession } from '../plan-session.ts';
 export class ClBranches extends LitElement {
   static override styles = [
     base,
+    panel,
     css`
-      :host {
-        display: block;
-        margin: 0 0 12px;
-        padding: 12px 16px;
-        border: 1px solid var(--line);
-        border-radius: 4px;
-        background: #fff;
-      }
-      h2 {
-        font-size: 16px;
-        margin: 0 0 8px;
-      }
       ul {
         list-style: none;
         margin: 0 0 8px;

@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import { readTrash, restoreTask, tasksOf, type TrashEntry } from '../../shared/index.ts';
-import { base } from '../styles.ts';
+import { base, panel } from '../styles.ts';
 import type { PlanSession } from '../plan-session.ts';
 import { YController } from '../controllers/y-controller.ts';
 import { outlineRelevant } from '../model/outline.ts';
@@ -13,19 +13,8 @@ import { outlineRelevant } from '../model/outline.ts';
 export class ClTrash extends LitElement {
   static override styles = [
     base,
+    panel,
     css`
-      :host {
-        display: block;
-        margin: 0 0 12px;
-        padding: 12px 16px;
-        border: 1px solid var(--line);
-        border-radius: 4px;
-        background: #fff;
-      }
-      h2 {
-        font-size: 16px;
-        margin: 0 0 8px;
-      }
       ul {
         list-style: none;
         margin: 0;

@@ -8,7 +8,7 @@ import {
   type Change,
   type VersionInfo,
 } from '../../shared/index.ts';
-import { base } from '../styles.ts';
+import { base, panel } from '../styles.ts';
 import type { PlanSession } from '../plan-session.ts';
 import { YController } from '../controllers/y-controller.ts';
 import { printPath } from '../router.ts';
@@ -39,15 +39,8 @@ const sameList = (a: readonly VersionInfo[], b: readonly VersionInfo[]): boolean
 export class ClVersions extends LitElement {
   static override styles = [
     base,
+    panel,
     css`
-      :host {
-        display: block;
-        margin: 0 0 12px;
-        padding: 12px 16px;
-        border: 1px solid var(--line);
-        border-radius: 4px;
-        background: #fff;
-      }
       .top {
         display: flex;
         align-items: center;
