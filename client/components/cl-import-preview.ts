@@ -93,6 +93,7 @@ export class ClImportPreview extends LitElement {
         ? msg(str`责任单位：${n.owners.join('、')}`, { id: 'import.owners' })
         : '',
       n.deadline !== undefined ? msg(str`时限：${n.deadline}`, { id: 'import.deadline' }) : '',
+      n.assignee !== undefined ? msg(str`责任人：${n.assignee}`, { id: 'import.assignee' }) : '',
     ].filter((s) => s !== '');
     const selected = i === this._selected;
     return html`<li

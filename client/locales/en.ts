@@ -161,6 +161,7 @@ export const templates = {
   'import.lead': str`Lead: ${0}`,
   'import.owners': str`Responsible: ${0}`,
   'import.deadline': str`Deadline: ${0}`,
+  'import.assignee': str`Person responsible: ${0}`,
   'import.split-hint':
     'Text: put the cursor where the new row should start, then press “Split at cursor”.',
   'import.split': 'Split at cursor',

@@ -10,10 +10,11 @@ export function build(
   children: OutlineNode[],
 ): OutlineNode {
   const node: OutlineNode = { number, title, body, children: [] };
-  const lead = r.leader ?? r.leadUnit ?? r.person;
+  const lead = r.leader ?? r.leadUnit;
   if (lead !== undefined && lead !== '') node.lead = lead;
   if (r.owners.length > 0) node.owners = [...r.owners];
   if (r.deadline !== undefined && r.deadline !== '') node.deadline = r.deadline;
+  if (r.person !== undefined && r.person !== '') node.assignee = r.person;
   // Children last, so that JSON reads number, title, body, … children.
   delete (node as Partial<OutlineNode>).children;
   node.children = children;

@@ -130,6 +130,7 @@ export function mergeIntoPrevious(outline: Outline, path: OutlinePath): Outline 
   if (!isParent) target.children.push(...node.children);
   if (target.lead === undefined && node.lead !== undefined) target.lead = node.lead;
   if (target.deadline === undefined && node.deadline !== undefined) target.deadline = node.deadline;
+  if (target.assignee === undefined && node.assignee !== undefined) target.assignee = node.assignee;
   if (node.owners !== undefined) {
     const owners = [...(target.owners ?? [])];
     for (const o of node.owners) if (!owners.includes(o)) owners.push(o);
@@ -212,7 +213,12 @@ function isStructuredOutline(outline: Outline): boolean {
 function taskRule(node: OutlineNode, depth: number, structured: boolean): boolean {
   if (node.children.length > 0) return false;
   if (depth > 1 || !structured) return true;
-  return node.lead !== undefined || node.owners !== undefined || node.deadline !== undefined;
+  return (
+    node.lead !== undefined ||
+    node.owners !== undefined ||
+    node.deadline !== undefined ||
+    node.assignee !== undefined
+  );
 }
 
 /** Counts sections, items and tasks. */

@@ -756,7 +756,12 @@ function finish(raw: RawNode): OutlineNode {
 }
 
 function hasResponsibility(n: OutlineNode): boolean {
-  return n.lead !== undefined || n.owners !== undefined || n.deadline !== undefined;
+  return (
+    n.lead !== undefined ||
+    n.owners !== undefined ||
+    n.deadline !== undefined ||
+    n.assignee !== undefined
+  );
 }
 
 /** Moves a point's annotations onto its heading's (the point's lead was a leader or unit). */
@@ -766,6 +771,7 @@ function mergeNode(into: Responsibility, n: OutlineNode): void {
     else into.leader ??= n.lead;
   }
   into.deadline ??= n.deadline;
+  into.person ??= n.assignee;
   for (const o of n.owners ?? []) if (!into.owners.includes(o)) into.owners.push(o);
 }
 

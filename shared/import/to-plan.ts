@@ -93,6 +93,7 @@ export function outlineToPlan(
       taskCount++;
       if (id !== undefined) fields.id = id;
       if (node.lead !== undefined) fields.lead = clip(node.lead, MAX_SHORT);
+      if (node.assignee !== undefined) fields.assignee = clip(node.assignee, MAX_SHORT);
       if (node.owners !== undefined && node.owners.length > 0)
         fields.owners = node.owners
           .map((o) => clip(o.trim(), MAX_SHORT))

@@ -16,6 +16,8 @@ export interface OutlineNode {
   owners?: string[];
   /** 完成时限 as written: “2023年6月底前”, “长期坚持”. */
   deadline?: string;
+  /** 责任人 as written: the task's assignee. */
+  assignee?: string;
   children: OutlineNode[];
 }
 

@@ -195,6 +195,31 @@ describe('a table whose owner cell marks the lead unit', () => {
   });
 });
 
+describe('责任人', () => {
+  it('keeps 责任人 as the assignee beside the lead, in annotation lines and in a table', () => {
+    const lines = importPolicyText(
+      [
+        '一、加强理论学习',
+        '（一）落实中心组学习制度。每月集中学习一次。',
+        '牵头领导：王书记；责任单位：机关党支部；责任人：张三；完成时限：2023年12月底前',
+      ].join('\n'),
+    );
+    expect(at(lines.nodes, 0, 0)).toMatchObject({
+      lead: '王书记',
+      owners: ['机关党支部'],
+      assignee: '张三',
+      deadline: '2023年12月底前',
+    });
+    const table = importPolicyText(
+      '序号\t工作任务\t牵头领导\t责任单位\t责任人\t完成时限\n1\t加强学习\t王书记\t办公室\t李四\t6月底前\n2\t强化监督\t\t纪检组\t赵五\t长期坚持',
+    );
+    expect(table.nodes.map((n) => [n.lead, n.owners, n.assignee])).toEqual([
+      ['王书记', ['办公室'], '李四'],
+      [undefined, ['纪检组'], '赵五'],
+    ]);
+  });
+});
+
 describe('任务分工 table', () => {
   const o = importPolicyText(fixture('task-division.txt'));
 

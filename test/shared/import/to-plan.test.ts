@@ -75,6 +75,20 @@ describe('outlineToPlan', () => {
     ]);
   });
 
+  it('gives each task its 责任人 as the assignee', () => {
+    const doc = peer(1);
+    outlineToPlan(
+      doc,
+      importPolicyText(
+        '序号\t工作任务\t牵头领导\t责任人\t完成时限\n1\t加强学习\t王书记\t李四\t6月底前\n2\t强化监督\t王书记\t\t长期坚持',
+      ),
+    );
+    expect(readPlan(doc).tasks.map((t) => [t.lead, t.assignee])).toEqual([
+      ['王书记', '李四'],
+      ['王书记', ''],
+    ]);
+  });
+
   it('uses the plan year for a deadline that names no year', () => {
     const doc = peer(1);
     const outline = importPolicyText(
