@@ -254,6 +254,17 @@ export function createRelayHttp(deps: HttpDeps): RelayHttp {
     }
     const rest = (): void => {
       if (res.headersSent || res.writableEnded) return;
+      // No route took it: an API path the relay does not have is a JSON 404, not the app's
+      // index.html (which the SPA fallback would serve with 200).
+      if (pathname === '/api' || pathname.startsWith('/api/')) {
+        sendText(
+          res,
+          404,
+          JSON.stringify({ error: 'no such API' }),
+          'application/json; charset=utf-8',
+        );
+        return;
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('allow', 'GET, HEAD');
         sendText(res, 405, 'method not allowed\n');

@@ -99,6 +99,12 @@ describe('HTTP', () => {
       expect(await res.text()).toContain('<title>qingdan</title>');
     }
     expect((await fetch(`${r.url}/missing.js`)).status).toBe(404);
+    // An API path nobody serves is a JSON 404, never the app's page with 200.
+    for (const path of ['/api', '/api/nothing-here', '/api/plans/x/unknown?token=t']) {
+      const res = await fetch(`${r.url}${path}`, { method: path === '/api' ? 'GET' : 'POST' });
+      expect({ path, status: res.status }).toEqual({ path, status: 404 });
+      expect(await res.json()).toEqual({ error: 'no such API' });
+    }
     for (const path of [
       '/../../etc/passwd',
       '/%2e%2e/%2e%2e/etc/passwd',
