@@ -49,16 +49,16 @@ const planAllowed = (plan: unknown, role: unknown): boolean =>
 
 const b64url = (buf: Buffer): string => buf.toString('base64url');
 
-/**
- * The data dir's signing secret, created (32 random bytes, mode 0600) on first use. Two
- * processes starting at once cannot both create it: the file is written with `wx`, and the
- * loser reads the winner's.
- */
 /** The data dir holds something the relay cannot use: said plainly, never as a stack trace. */
 export class DataDirError extends Error {
   override readonly name = 'DataDirError';
 }
 
+/**
+ * The data dir's signing secret, created (32 random bytes, mode 0600) on first use. Two
+ * processes starting at once cannot both create it: the file is written with `wx`, and the
+ * loser reads the winner's.
+ */
 export function loadOrCreateSecret(dataDir: string): Buffer {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, SECRET_FILE);
