@@ -1,6 +1,16 @@
 import type { Responsibility } from './annotations.ts';
 import type { OutlineNode } from './types.ts';
 
+/** True when the text gave the node any responsibility: lead, owners, deadline or 责任人. */
+export function hasResponsibility(n: OutlineNode): boolean {
+  return (
+    n.lead !== undefined ||
+    n.owners !== undefined ||
+    n.deadline !== undefined ||
+    n.assignee !== undefined
+  );
+}
+
 /** Builds a node, leaving out the fields the text did not give. */
 export function build(
   number: string,

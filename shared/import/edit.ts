@@ -4,6 +4,7 @@
  * not possible (indenting a first child, merging the very first node) it returns the input
  * itself, so `result === outline` tells the UI that nothing changed.
  */
+import { hasResponsibility } from './build.ts';
 import { markerAt, POINT_RE } from './markers.ts';
 import type { Outline, OutlineNode } from './types.ts';
 
@@ -213,12 +214,7 @@ function isStructuredOutline(outline: Outline): boolean {
 function taskRule(node: OutlineNode, depth: number, structured: boolean): boolean {
   if (node.children.length > 0) return false;
   if (depth > 1 || !structured) return true;
-  return (
-    node.lead !== undefined ||
-    node.owners !== undefined ||
-    node.deadline !== undefined ||
-    node.assignee !== undefined
-  );
+  return hasResponsibility(node);
 }
 
 /** Counts sections, items and tasks. */

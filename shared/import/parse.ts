@@ -4,7 +4,7 @@ import {
   readKeyed,
   type Responsibility,
 } from './annotations.ts';
-import { build } from './build.ts';
+import { build, hasResponsibility } from './build.ts';
 import { readsLikeWorkPlan } from './heuristics.ts';
 import { POINT_RE, kindRank, markerAt, usesDecimalOutline, type MarkerKind } from './markers.ts';
 import { hanToNumber } from './numerals.ts';
@@ -753,15 +753,6 @@ function finish(raw: RawNode): OutlineNode {
   body = body.trim();
   children.push(...raw.children.map(finish));
   return build(raw.number, title.trim(), body, annotations, children);
-}
-
-function hasResponsibility(n: OutlineNode): boolean {
-  return (
-    n.lead !== undefined ||
-    n.owners !== undefined ||
-    n.deadline !== undefined ||
-    n.assignee !== undefined
-  );
 }
 
 /** Moves a point's annotations onto its heading's (the point's lead was a leader or unit). */
