@@ -57,7 +57,19 @@ export function openAccess(deps: {
   const now = deps.now ?? Date.now;
   const registry = TokenRegistry.open(deps.dataDir);
   const allowedOrigins: string[] = [];
-  const authorize = createAuthorize({ registry, allowedOrigins, now });
+  const check = createAuthorize({ registry, allowedOrigins, now });
+  // The earliest `exp` (in seconds) of any open connection, so a poll only walks the
+  // connections when one of them is due: walking them all four times a second cost 0.3 ms
+  // per poll at 500 connections, held the event loop, and grows with every connection. An
+  // accepted upgrade becomes a connection in the same turn (the check is synchronous), so no
+  // poll can run between the two.
+  let nextExpiry = Infinity;
+  const authorize: Authorize = (request, planId) => {
+    const result = check(request, planId);
+    const exp = result.ok ? result.principal?.['exp'] : undefined;
+    if (typeof exp === 'number' && exp < nextExpiry) nextExpiry = exp;
+    return result;
+  };
   let timer: ReturnType<typeof setInterval> | undefined;
   let closed = false;
   return {
@@ -91,11 +103,20 @@ export function openAccess(deps: {
           if (n > 0)
             deps.logger.info({ event: 'revoked_closed', connections: n }, 'closed revoked');
         }
+        if (nowSec < nextExpiry) return;
+        let earliest = Infinity;
         rooms.closeConnections(
-          (ctx) => typeof expOf(ctx) === 'number' && (expOf(ctx) as number) <= nowSec,
+          (ctx) => {
+            const exp = expOf(ctx);
+            if (typeof exp !== 'number') return false;
+            if (exp <= nowSec) return true;
+            if (exp < earliest) earliest = exp;
+            return false;
+          },
           CLOSE_UNAUTHORIZED,
           REASON_EXPIRED,
         );
+        nextExpiry = earliest;
       };
       timer = setInterval(tick, deps.pollMs ?? REVOCATION_POLL_MS);
       timer.unref();

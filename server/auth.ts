@@ -4,7 +4,7 @@
  * client gets an HTTP 401/403 and no byte of the plan.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Authorize, AuthorizeResult } from './http.ts';
+import type { AuthorizeResult } from './http.ts';
 import { verifyToken, type Claims, type TokenRegistry } from './tokens.ts';
 
 /** Plan id `*` in an admin token: every plan of the relay (the first-start invite). */
@@ -74,8 +74,13 @@ export function originAllowed(deps: AuthDeps, origin: string | undefined): boole
   );
 }
 
-/** The relay's upgrade check: token, plan, role → read-only for viewers; Origin. */
-export function createAuthorize(deps: AuthDeps): Authorize {
+/**
+ * The relay's upgrade check: token, plan, role → read-only for viewers; Origin. Synchronous,
+ * so an accepted upgrade becomes a connection in the same turn.
+ */
+export function createAuthorize(
+  deps: AuthDeps,
+): (request: IncomingMessage, planId: string) => AuthorizeResult {
   return (request: IncomingMessage, planId: string): AuthorizeResult => {
     if (!originAllowed(deps, request.headers.origin))
       return { ok: false, status: 403, reason: 'origin not allowed' };

@@ -3,6 +3,7 @@ import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { REVOCATION_POLL_MS } from '../../server/access.ts';
 import { CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED } from '../../server/protocol.ts';
 import { openStore } from '../../server/store.ts';
 import { signToken, TokenRegistry, type Claims } from '../../server/tokens.ts';
@@ -290,6 +291,32 @@ describe('an open connection whose token expires', () => {
     const bye = closed(ws);
     clock += 2 * 86_400_000;
     const { code, reason } = await bye;
+    expect(code).toBe(CLOSE_UNAUTHORIZED);
+    expect(reason).toMatch(/expired/);
+  });
+
+  test('is closed when its own token expires, not when an earlier one does', async () => {
+    await relay.close();
+    let clock = Date.now();
+    relay = await startTestRelay({ dataDir: dir, now: () => clock });
+    const soon = relay.mint({ plan: 'p1', role: 'editor', days: 1, now: clock }).token;
+    const later = relay.mint({ plan: 'p1', role: 'editor', days: 3, now: clock }).token;
+    const first = await socket('/p1', soon);
+    const second = await socket('/p1', later);
+    const firstBye = closed(first);
+    let secondClosed = false;
+    const secondBye = closed(second).then((result) => {
+      secondClosed = true;
+      return result;
+    });
+    clock += 2 * 86_400_000;
+    expect((await firstBye).code).toBe(CLOSE_UNAUTHORIZED);
+    // Several polls later the longer token's connection is still open.
+    await new Promise((resolve) => setTimeout(resolve, 3 * REVOCATION_POLL_MS));
+    expect(secondClosed).toBe(false);
+    expect(second.readyState).toBe(WebSocket.OPEN);
+    clock += 2 * 86_400_000;
+    const { code, reason } = await secondBye;
     expect(code).toBe(CLOSE_UNAUTHORIZED);
     expect(reason).toMatch(/expired/);
   });
