@@ -4,9 +4,11 @@
 //
 // Environment: BENCH_SECONDS (edit phase per scenario run, default 4), BENCH_RUNS (runs per
 // latency scenario, default 3; p50/p99 are the median over runs), BENCH_SKIP (comma list of
-// scenario keys to skip: warmup,s10,s50,s200,s100x5,burst,late,churn,floor).
+// scenario keys to skip: warmup,s10,s50,s200,s100x5,burst,late,churn,floor), BENCH_PROFILE=DIR
+// (a CPU profile of our relay, sampled every 100 µs, and DIR/windows.txt: each edit phase as
+// `<scenario> <start µs> <end µs>` on the profile's clock, to read only those samples).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import * as Y from 'yjs';
@@ -128,7 +130,7 @@ async function startOurs(): Promise<Target> {
       // BENCH_PROFILE=DIR writes a CPU profile of our relay there (at its exit).
       ...(process.env.BENCH_PROFILE === undefined
         ? []
-        : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]),
+        : ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]),
     ],
     ...(script === undefined ? {} : { script }),
   });
@@ -358,6 +360,7 @@ async function fanout(target: Target, spec: FanoutSpec): Promise<FanoutResult> {
     const writers = plans.flatMap((group) => group.slice(0, spec.writersPerPlan));
     const cpuBefore = cpuSeconds(target.pid);
     const start = performance.now();
+    const windowStart = process.hrtime.bigint() / 1000n;
     let made = 0;
     let refreshed = 0;
     await new Promise<void>((resolve) => {
@@ -392,6 +395,12 @@ async function fanout(target: Target, spec: FanoutSpec): Promise<FanoutResult> {
     });
     await eventually(() => sent.size === 0, 10_000, 20).catch(() => undefined);
     const cpu = cpuSeconds(target.pid) - cpuBefore;
+    if (process.env.BENCH_PROFILE !== undefined && target.name === 'ours') {
+      appendFileSync(
+        `${process.env.BENCH_PROFILE}/windows.txt`,
+        `${spec.key} ${windowStart} ${process.hrtime.bigint() / 1000n}\n`,
+      );
+    }
     latencies.sort((a, b) => a - b);
     const delivered = latencies.length * (spec.clientsPerPlan - 1);
     return {
