@@ -74,6 +74,11 @@ export interface RoomLimits {
    * burst would spend the relay's core on merging the same plan again and again.
    */
   readonly compactQuietMs: number;
+  /**
+   * How often the store is asked whether a loaded plan with nothing stored has been created
+   * by another process since (`qingdan import --plan` while someone has the empty plan open).
+   */
+  readonly newPlanPollMs: number;
 }
 
 /** Defaults of {@link RoomLimits}. */
@@ -91,6 +96,7 @@ export const DEFAULT_LIMITS: RoomLimits = {
   maxBufferedBytes: 32 * 1024 * 1024,
   compactEvery: 1000,
   compactQuietMs: 2000,
+  newPlanPollMs: 1000,
 };
 
 /** Who is connecting, as decided at the upgrade (issue 7 fills `principal` from a token). */
@@ -169,6 +175,13 @@ class Room {
   lastCommitAt = 0;
   /** Rows in the plan's log, as far as this relay knows. */
   logRows = 0;
+  /**
+   * The store holds rows of this plan. Until it does, another process may create the plan
+   * (`qingdan import --plan`): the relay then brings that content into the room.
+   */
+  inStore = false;
+  /** Rows another process stored are being read into the room. */
+  adopting = false;
   /** Writes queued or in flight for this room. */
   pendingWrites = 0;
   private _fullState: Uint8Array | undefined;
@@ -453,6 +466,11 @@ export class RoomRegistry {
   private _flushing: Promise<void> | undefined;
   private _connections = 0;
   private readonly _pingTimer: ReturnType<typeof setInterval>;
+  private readonly _newPlanTimer: ReturnType<typeof setInterval>;
+  /** Loaded rooms whose plan has nothing stored ({@link Room.inStore} false). */
+  private readonly _unstored = new Set<Room>();
+  /** Rooms whose first rows were just committed: read back what else the store has. */
+  private readonly _toAdopt = new Set<Room>();
   private readonly _compactQueue = new Set<string>();
   private _compacting = false;
   private _closing = false;
@@ -469,6 +487,8 @@ export class RoomRegistry {
     };
     this._pingTimer = setInterval(() => this._heartbeat(), deps.limits.pingIntervalMs);
     this._pingTimer.unref();
+    this._newPlanTimer = setInterval(() => this._findNewPlans(), deps.limits.newPlanPollMs);
+    this._newPlanTimer.unref();
   }
 
   /** A fresh connection id (for log lines). */
@@ -794,6 +814,16 @@ export class RoomRegistry {
     if (writes.length > 0) await this._commit(writes);
     for (const room of this._dirtyRooms) this._broadcast(room);
     this._dirtyRooms.clear();
+    for (const room of this._toAdopt) {
+      this._toAdopt.delete(room);
+      await this._adoptStored(room).catch((error: unknown) => {
+        this.metrics.error('store_read');
+        this.logger.warn(
+          { event: 'new_plan_check_failed', plan: room.planId, ...errorFields(error) },
+          'could not read the plan back from the store',
+        );
+      });
+    }
   }
 
   /**
@@ -839,6 +869,12 @@ export class RoomRegistry {
         this.metrics.updatesCommitted += applied.length;
         for (const w of applied) {
           const room = w.room;
+          if (!room.inStore) {
+            // The first rows of this plan: another process may have created it meanwhile.
+            room.inStore = true;
+            this._unstored.delete(room);
+            this._toAdopt.add(room);
+          }
           room.logRows += 1;
           room.outUpdates.push(w.update);
           room.outSenders.add(w.conn);
@@ -900,6 +936,62 @@ export class RoomRegistry {
       }
     }
     room.logRows = updates.length;
+    room.inStore = updates.length > 0;
+    if (room.inStore) this._unstored.delete(room);
+    else this._unstored.add(room);
+  }
+
+  /** Looks for plans that another process created while their room was loaded empty. */
+  private _findNewPlans(): void {
+    for (const room of this._unstored) {
+      if (room.disposed || room.inStore) {
+        this._unstored.delete(room);
+        continue;
+      }
+      if (!room.ready || room.adopting) continue;
+      room.adopting = true;
+      void this._store
+        .hasPlan(room.planId)
+        .then((created) => (created ? this._adoptStored(room) : undefined))
+        .catch((error: unknown) => {
+          this.metrics.error('store_read');
+          this.logger.warn(
+            { event: 'new_plan_check_failed', plan: room.planId, ...errorFields(error) },
+            'could not look for the plan in the store',
+          );
+        })
+        .finally(() => {
+          room.adopting = false;
+        });
+    }
+  }
+
+  /**
+   * Reads what is stored for a room's plan that the room has not got (rows another process
+   * wrote while the room held nothing stored), applies it and relays it to every connection.
+   */
+  private async _adoptStored(room: Room): Promise<void> {
+    let updates: Uint8Array[];
+    try {
+      // Usually the rows are just the room's own first commit: nothing to read back.
+      if ((await this._store.logLength(room.planId)) === room.logRows) return;
+      updates = await this._store.loadUpdates(room.planId);
+    } catch (error) {
+      // The plan stays as the room has it; the next poll or commit tries again.
+      room.inStore = false;
+      this._unstored.add(room);
+      throw error;
+    }
+    if (room.disposed) return;
+    const before = Y.encodeStateVector(room.doc);
+    this._applyStored(room, updates);
+    const after = Y.encodeStateVector(room.doc);
+    if (Buffer.compare(before, after) === 0) return;
+    this.logger.info(
+      { event: 'plan_stored_elsewhere', plan: room.planId, rows: updates.length },
+      'plan created by another process: relaying it',
+    );
+    this._sendToAll(room, encodeUpdate(Y.encodeStateAsUpdate(room.doc, before)));
   }
 
   private _broadcast(room: Room): void {
@@ -1032,6 +1124,7 @@ export class RoomRegistry {
   async close(): Promise<void> {
     this._closing = true;
     clearInterval(this._pingTimer);
+    clearInterval(this._newPlanTimer);
     for (const room of this._rooms.values()) {
       for (const conn of [...room.conns]) conn.close(CLOSE_GOING_AWAY, 'relay shutting down');
     }
