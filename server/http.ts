@@ -192,17 +192,37 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   );
 }
 
-/** Adapts a `ws` socket to the relay's {@link Socket}. */
-function socketOf(ws: WebSocket): Socket {
-  return {
-    send: (data) => ws.send(data),
-    close: (code, reason) => ws.close(code, reason),
-    terminate: () => ws.terminate(),
-    ping: () => ws.ping(),
-    get bufferedAmount() {
-      return ws.bufferedAmount;
-    },
-  };
+/**
+ * Adapts a `ws` socket to the relay's {@link Socket}. A class rather than an object literal
+ * with a getter per socket: every connection then has one shape, and the per-send calls stay
+ * monomorphic (the literal's getter showed up in a profile of relaying to 50 clients).
+ */
+class WsSocket implements Socket {
+  private readonly _ws: WebSocket;
+
+  constructor(ws: WebSocket) {
+    this._ws = ws;
+  }
+
+  send(data: Uint8Array): void {
+    this._ws.send(data);
+  }
+
+  close(code: number, reason: string): void {
+    this._ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this._ws.terminate();
+  }
+
+  ping(): void {
+    this._ws.ping();
+  }
+
+  get bufferedAmount(): number {
+    return this._ws.bufferedAmount;
+  }
 }
 
 /** Creates (does not start) the relay's HTTP server. */
@@ -301,7 +321,7 @@ export function createRelayHttp(deps: HttpDeps): RelayHttp {
     ctx: ConnectionContext,
   ): void => {
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = rooms.connect(socketOf(ws), ctx);
+      const conn = rooms.connect(new WsSocket(ws), ctx);
       ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
         conn.receive(
           Array.isArray(data)
