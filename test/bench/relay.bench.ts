@@ -6,7 +6,9 @@
 // latency scenario, default 3; p50/p99 are the median over runs), BENCH_SKIP (comma list of
 // scenario keys to skip: warmup,s10,s50,s200,s100x5,burst,late,churn,floor), BENCH_PROFILE=DIR
 // (a CPU profile of our relay, sampled every 100 µs, and DIR/windows.txt: each edit phase as
-// `<scenario> <start µs> <end µs>` on the profile's clock, to read only those samples).
+// `<scenario> <start µs> <end µs>` on the profile's clock, to read only those samples),
+// BENCH_PERF=1 (both relays write /tmp/perf-<pid>.map, so `perf record -g -C 0` names their
+// JavaScript frames).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -119,6 +121,9 @@ function bundleOurs(): string | undefined {
   return entry;
 }
 
+/** Node flags for both relays when BENCH_PERF is set: JIT symbols for Linux perf. */
+const PERF_ARGS: readonly string[] = process.env.BENCH_PERF === '1' ? ['--perf-basic-prof'] : [];
+
 async function startOurs(): Promise<Target> {
   const dir = makeTempDir('qingdan-bench-');
   const heapFile = `${dir}.heap`;
@@ -127,6 +132,7 @@ async function startOurs(): Promise<Target> {
     taskset: RELAY_CORE,
     heapProbe: true,
     nodeArgs: [
+      ...PERF_ARGS,
       // BENCH_PROFILE=DIR writes a CPU profile of our relay there (at its exit).
       ...(process.env.BENCH_PROFILE === undefined
         ? []
@@ -160,6 +166,7 @@ async function startReference(): Promise<Target> {
       '-c',
       RELAY_CORE,
       process.execPath,
+      ...PERF_ARGS,
       '--expose-gc',
       '--import',
       HEAP_PROBE,
