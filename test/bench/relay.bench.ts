@@ -5,10 +5,11 @@
 // Environment: BENCH_SECONDS (edit phase per scenario run, default 4), BENCH_RUNS (runs per
 // latency scenario, default 3; p50/p99 are the median over runs), BENCH_SKIP (comma list of
 // scenario keys to skip: warmup,s10,s50,s200,s100x5,burst,late,churn,floor), BENCH_PROFILE=DIR
-// (a CPU profile of our relay, sampled every 100 µs, and DIR/windows.txt: each edit phase as
-// `<scenario> <start µs> <end µs>` on the profile's clock, to read only those samples),
-// BENCH_PERF=1 (both relays write /tmp/perf-<pid>.map, so `perf record -g -C 0` names their
-// JavaScript frames).
+// (a CPU profile of our relay, sampled every 100 µs, in DIR), BENCH_PERF=1 (both relays write
+// /tmp/perf-<pid>.map, so `perf record -k CLOCK_MONOTONIC -g -C 0` names their JavaScript
+// frames). With either, each edit phase is appended to DIR/windows.txt (or, for perf,
+// test-results/relay-bench-windows.txt) as `<relay> <scenario> <start µs> <end µs>` on
+// CLOCK_MONOTONIC, the clock of both profiles, to read only the samples of the edit phases.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -33,9 +34,10 @@ const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
 const RELAY_CORE = '0';
 const LOAD_CORE = '1';
 
-// Pin this process (the load generator) to its own core.
+// Pin this process (the load generator) to its own core: all its threads (-a), or V8's
+// compiler and GC threads, started before this line, would still run on the relays' core.
 const CORES = os.availableParallelism();
-const pinned = spawnSync('taskset', ['-p', '-c', LOAD_CORE, String(process.pid)], {
+const pinned = spawnSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], {
   encoding: 'utf8',
 });
 const tasksetOk = pinned.status === 0;
@@ -120,6 +122,14 @@ function bundleOurs(): string | undefined {
   );
   return entry;
 }
+
+/** Where the edit phases' time windows go, if anywhere (see the top of this file). */
+const WINDOWS_FILE =
+  process.env.BENCH_PROFILE !== undefined
+    ? `${process.env.BENCH_PROFILE}/windows.txt`
+    : process.env.BENCH_PERF === '1'
+      ? `${REPO_ROOT}test-results/relay-bench-windows.txt`
+      : undefined;
 
 /** Node flags for both relays when BENCH_PERF is set: JIT symbols for Linux perf. */
 const PERF_ARGS: readonly string[] = process.env.BENCH_PERF === '1' ? ['--perf-basic-prof'] : [];
@@ -309,8 +319,8 @@ let runCounter = 0;
  * compacted (background work the reference does not have), so each scenario starts from the
  * same quiet state on both sides.
  */
-async function settle(target: Target): Promise<void> {
-  if (target.name !== 'ours') return;
+async function settle(target: Target | undefined): Promise<void> {
+  if (target?.name !== 'ours') return;
   const url = target.wsUrl.replace('ws', 'http');
   await eventually(
     async () => {
@@ -322,8 +332,15 @@ async function settle(target: Target): Promise<void> {
   );
 }
 
+/**
+ * Our relay, once started. Every measurement waits until it is idle, also one of the reference
+ * or the floor: they share its core, and its unloading and compacting of the plans of its own
+ * previous run would otherwise land in theirs.
+ */
+let oursTarget: Target | undefined;
+
 async function fanout(target: Target, spec: FanoutSpec): Promise<FanoutResult> {
-  await settle(target);
+  await settle(oursTarget);
   const run = ++runCounter;
   const plans: Client[][] = [];
   for (let p = 0; p < spec.plans; p++) {
@@ -402,10 +419,10 @@ async function fanout(target: Target, spec: FanoutSpec): Promise<FanoutResult> {
     });
     await eventually(() => sent.size === 0, 10_000, 20).catch(() => undefined);
     const cpu = cpuSeconds(target.pid) - cpuBefore;
-    if (process.env.BENCH_PROFILE !== undefined && target.name === 'ours') {
+    if (WINDOWS_FILE !== undefined) {
       appendFileSync(
-        `${process.env.BENCH_PROFILE}/windows.txt`,
-        `${spec.key} ${windowStart} ${process.hrtime.bigint() / 1000n}\n`,
+        WINDOWS_FILE,
+        `${target.name} ${spec.key} ${windowStart} ${process.hrtime.bigint() / 1000n}\n`,
       );
     }
     latencies.sort((a, b) => a - b);
@@ -425,6 +442,7 @@ async function fanout(target: Target, spec: FanoutSpec): Promise<FanoutResult> {
 
 /** The floor: the same fan-out through a bare ws broadcast, raw sockets, no Yjs. */
 async function floorFanout(target: Target, spec: FanoutSpec): Promise<FanoutResult> {
+  await settle(oursTarget);
   const run = ++runCounter;
   const sockets: WebSocket[][] = [];
   for (let p = 0; p < spec.plans; p++) {
@@ -496,7 +514,7 @@ async function floorFanout(target: Target, spec: FanoutSpec): Promise<FanoutResu
 
 /** Builds a 10,000-task plan on the target; returns its id and the builder (keep it open). */
 async function buildLargePlan(target: Target): Promise<{ planId: string; builder: Client }> {
-  await settle(target);
+  await settle(oursTarget);
   const planId = `bench-late-${++runCounter}`;
   const builder = connect(target.wsUrl, planId, false);
   await eventually(() => builder.provider.synced, 30_000, 20);
@@ -587,7 +605,7 @@ async function lateJoiners(
 
 /** Heap kept per cycle of 50 plans opened, edited and closed (after GC), in bytes. */
 async function churn(target: Target): Promise<number> {
-  await settle(target);
+  await settle(oursTarget);
   const before = await probeHeap(target);
   for (let cycle = 0; cycle < 3; cycle++) {
     const run = ++runCounter;
@@ -691,6 +709,7 @@ const ratio = (a: number, b: number): string =>
 async function main(): Promise<void> {
   const rows: string[][] = [];
   const targets = { ours: await startOurs(), reference: await startReference() };
+  oursTarget = targets.ours;
   const floor = SKIP.has('floor') ? undefined : await startFloor();
   try {
     if (!SKIP.has('warmup')) {
