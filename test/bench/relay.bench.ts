@@ -514,7 +514,8 @@ async function floorFanout(target: Target, spec: FanoutSpec): Promise<FanoutResu
 
 /** Builds a 10,000-task plan on the target; returns its id and the builder (keep it open). */
 async function buildLargePlan(target: Target): Promise<{ planId: string; builder: Client }> {
-  await settle(oursTarget);
+  // Not settle(oursTarget): our relay keeps its builder open while the reference's is built.
+  await settle(target);
   const planId = `bench-late-${++runCounter}`;
   const builder = connect(target.wsUrl, planId, false);
   await eventually(() => builder.provider.synced, 30_000, 20);
