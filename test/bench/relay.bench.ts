@@ -739,6 +739,8 @@ async function main(): Promise<void> {
       }
       const m = (name: 'ours' | 'reference' | 'floor', f: (x: FanoutResult) => number): number =>
         median(results[name].map(f));
+      const runsOf = (name: 'ours' | 'reference'): string =>
+        results[name].map((x) => `${fmt(x.p50, 2)}/${fmt(x.p99, 2)}`).join(', ');
       const lost = (name: 'ours' | 'reference'): number =>
         results[name].reduce((n, x) => n + x.lost, 0);
       process.stdout.write(
@@ -749,7 +751,9 @@ async function main(): Promise<void> {
           `reference p50 ${fmt(m('reference', (x) => x.p50))} p99 ${fmt(m('reference', (x) => x.p99))} lost ${lost('reference')} cpu ${fmt(
             m('reference', (x) => x.cpu),
             2,
-          )} s\n`,
+          )} s\n` +
+          // Every run, not only the median: the spread tells a real difference from noise.
+          `  runs (p50/p99 ms): ours ${runsOf('ours')}; reference ${runsOf('reference')}\n`,
       );
       const floorCell = (f: (x: FanoutResult) => number): string =>
         floor === undefined ? '–' : fmt(m('floor', f), 2);
