@@ -5,10 +5,10 @@
 // Environment: BENCH_SECONDS (edit phase per scenario run, default 4), BENCH_RUNS (runs per
 // latency scenario, default 3; p50/p99 are the median over runs), BENCH_SKIP (comma list of
 // scenario keys to skip: warmup,s10,s50,s200,s100x5,burst,late,churn,floor), BENCH_PROFILE=DIR
-// (a CPU profile of our relay, sampled every 100 µs, in DIR), BENCH_PERF=1 (both relays write
+// (a CPU profile of each relay, sampled every 100 µs, in DIR), BENCH_PERF=1 (both relays write
 // /tmp/perf-<pid>.map, so `perf record -k CLOCK_MONOTONIC -g -C 0` names their JavaScript
 // frames). With either, each edit phase is appended to DIR/windows.txt (or, for perf,
-// test-results/relay-bench-windows.txt) as `<relay> <scenario> <start µs> <end µs>` on
+// test-results/relay-bench-windows.txt) as `<relay> <scenario> <start µs> <end µs> <pid>` on
 // CLOCK_MONOTONIC, the clock of both profiles, to read only the samples of the edit phases.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -131,8 +131,16 @@ const WINDOWS_FILE =
       ? `${REPO_ROOT}test-results/relay-bench-windows.txt`
       : undefined;
 
-/** Node flags for both relays when BENCH_PERF is set: JIT symbols for Linux perf. */
-const PERF_ARGS: readonly string[] = process.env.BENCH_PERF === '1' ? ['--perf-basic-prof'] : [];
+/**
+ * Node flags for both relays: with BENCH_PERF, JIT symbols for Linux perf; with
+ * BENCH_PROFILE=DIR, a V8 CPU profile (written at exit, named CPU.<date>.<pid>…).
+ */
+const PERF_ARGS: readonly string[] = [
+  ...(process.env.BENCH_PERF === '1' ? ['--perf-basic-prof'] : []),
+  ...(process.env.BENCH_PROFILE === undefined
+    ? []
+    : ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]),
+];
 
 async function startOurs(): Promise<Target> {
   const dir = makeTempDir('qingdan-bench-');
@@ -141,13 +149,7 @@ async function startOurs(): Promise<Target> {
   const relay = await spawnRelay(dir, ['--unload-grace-ms', '500'], {
     taskset: RELAY_CORE,
     heapProbe: true,
-    nodeArgs: [
-      ...PERF_ARGS,
-      // BENCH_PROFILE=DIR writes a CPU profile of our relay there (at its exit).
-      ...(process.env.BENCH_PROFILE === undefined
-        ? []
-        : ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]),
-    ],
+    nodeArgs: PERF_ARGS,
     ...(script === undefined ? {} : { script }),
   });
   return {
@@ -180,6 +182,10 @@ async function startReference(): Promise<Target> {
       '--expose-gc',
       '--import',
       HEAP_PROBE,
+      // The reference dies on SIGTERM without exiting, which writes no CPU profile.
+      ...(process.env.BENCH_PROFILE === undefined
+        ? []
+        : ['--import', 'data:text/javascript,process.on("SIGTERM",()=>process.exit(0))']),
       'node_modules/@y/websocket-server/src/server.js',
     ],
     {
@@ -422,7 +428,7 @@ async function fanout(target: Target, spec: FanoutSpec): Promise<FanoutResult> {
     if (WINDOWS_FILE !== undefined) {
       appendFileSync(
         WINDOWS_FILE,
-        `${target.name} ${spec.key} ${windowStart} ${process.hrtime.bigint() / 1000n}\n`,
+        `${target.name} ${spec.key} ${windowStart} ${process.hrtime.bigint() / 1000n} ${target.pid}\n`,
       );
     }
     latencies.sort((a, b) => a - b);
