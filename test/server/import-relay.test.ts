@@ -7,7 +7,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readPlan, type TaskNode } from '../../shared/index.ts';
 import { runImportCommand } from '../../server/import-command.ts';
 import { eventually } from '../helpers/eventually.ts';
-import { connectClient, makeTempDir, removeDir, startTestRelay } from '../helpers/relay.ts';
+import type { RoomLimits } from '../../server/rooms.ts';
+import {
+  connectClient,
+  makeTempDir,
+  removeDir,
+  startTestRelay,
+  type TestClient,
+  type TestRelay,
+} from '../helpers/relay.ts';
 import { fixture } from '../shared/import/helpers.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -41,16 +49,27 @@ function setUp(): { data: string; importSeed: () => Promise<void> } {
   };
 }
 
+/** A relay on `data`, closed after the test. */
+async function relayOn(data: string, limits: Partial<RoomLimits> = {}): Promise<TestRelay> {
+  const relay = await startTestRelay({ dataDir: data, limits });
+  cleanups.push(() => relay.close());
+  return relay;
+}
+
+/** A stock client of the seed's plan id on `relay`, synced, destroyed after the test. */
+async function openSeedPlan(relay: TestRelay): Promise<TestClient> {
+  const client = connectClient(relay.url.replace(/^http/, 'ws'), 'party-2023');
+  cleanups.push(() => client.destroy());
+  await client.synced();
+  return client;
+}
+
 describe('qingdan import --plan, then the relay', () => {
   it('serves the imported plan to the first client that connects', async () => {
     const { data, importSeed } = setUp();
     await importSeed();
 
-    const relay = await startTestRelay({ dataDir: data });
-    cleanups.push(() => relay.close());
-    const client = connectClient(relay.url.replace(/^http/, 'ws'), 'party-2023');
-    cleanups.push(() => client.destroy());
-    await client.synced();
+    const client = await openSeedPlan(await relayOn(data));
     const plan = readPlan(client.doc);
     expect(plan.title).toBe(TITLE);
     expect(plan.year).toBe(2023);
@@ -62,30 +81,22 @@ describe('qingdan import --plan, then the relay', () => {
 describe('qingdan import --plan while someone has that empty plan open', () => {
   it('brings the imported plan to them without a reconnect', async () => {
     const { data, importSeed } = setUp();
-    const relay = await startTestRelay({ dataDir: data, limits: { newPlanPollMs: 100 } });
-    cleanups.push(() => relay.close());
-    const early = connectClient(relay.url.replace(/^http/, 'ws'), 'party-2023');
-    cleanups.push(() => early.destroy());
-    await early.synced();
+    const relay = await relayOn(data, { newPlanPollMs: 100 });
+    const early = await openSeedPlan(relay);
     expect(readPlan(early.doc).tasks).toEqual([]);
 
     await importSeed();
     await eventually(() => readPlan(early.doc).title === TITLE, 5000);
     expect(count(readPlan(early.doc).tasks)).toBe(19);
-    const late = connectClient(relay.url.replace(/^http/, 'ws'), 'party-2023');
-    cleanups.push(() => late.destroy());
-    await late.synced();
+    const late = await openSeedPlan(relay);
     expect(count(readPlan(late.doc).tasks)).toBe(19);
   });
 
   it('keeps both when an edit of theirs is stored after the import and before the relay looked', async () => {
     const { data, importSeed } = setUp();
     // The relay does not look on its own here: only its own first commit can find the import.
-    const relay = await startTestRelay({ dataDir: data, limits: { newPlanPollMs: 3_600_000 } });
-    cleanups.push(() => relay.close());
-    const early = connectClient(relay.url.replace(/^http/, 'ws'), 'party-2023');
-    cleanups.push(() => early.destroy());
-    await early.synced();
+    const relay = await relayOn(data, { newPlanPollMs: 3_600_000 });
+    const early = await openSeedPlan(relay);
 
     await importSeed();
     early.doc.getMap('notes').set('early', '先到的批注');
@@ -93,11 +104,7 @@ describe('qingdan import --plan while someone has that empty plan open', () => {
     expect(count(readPlan(early.doc).tasks)).toBe(19);
     expect(early.doc.getMap('notes').get('early')).toBe('先到的批注');
     await relay.close();
-    const again = await startTestRelay({ dataDir: data });
-    cleanups.push(() => again.close());
-    const reader = connectClient(again.url.replace(/^http/, 'ws'), 'party-2023');
-    cleanups.push(() => reader.destroy());
-    await reader.synced();
+    const reader = await openSeedPlan(await relayOn(data));
     expect(count(readPlan(reader.doc).tasks)).toBe(19);
     expect(reader.doc.getMap('notes').get('early')).toBe('先到的批注');
   });
