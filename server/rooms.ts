@@ -790,6 +790,8 @@ export class RoomRegistry {
     room.doc.destroy();
     if (this._rooms.get(room.planId) === room) this._rooms.delete(room.planId);
     this._dirtyRooms.delete(room);
+    this._unstored.delete(room);
+    this._toAdopt.delete(room);
   }
 
   private _scheduleFlush(): void {
