@@ -818,13 +818,7 @@ export class RoomRegistry {
     this._dirtyRooms.clear();
     for (const room of this._toAdopt) {
       this._toAdopt.delete(room);
-      await this._adoptStored(room).catch((error: unknown) => {
-        this.metrics.error('store_read');
-        this.logger.warn(
-          { event: 'new_plan_check_failed', plan: room.planId, ...errorFields(error) },
-          'could not read the plan back from the store',
-        );
-      });
+      await this._adoptStored(room);
     }
   }
 
@@ -952,37 +946,34 @@ export class RoomRegistry {
       }
       if (!room.ready || room.adopting) continue;
       room.adopting = true;
-      void this._store
-        .hasPlan(room.planId)
-        .then((created) => (created ? this._adoptStored(room) : undefined))
-        .catch((error: unknown) => {
-          this.metrics.error('store_read');
-          this.logger.warn(
-            { event: 'new_plan_check_failed', plan: room.planId, ...errorFields(error) },
-            'could not look for the plan in the store',
-          );
-        })
-        .finally(() => {
-          room.adopting = false;
-        });
+      void this._adoptStored(room).finally(() => {
+        room.adopting = false;
+      });
     }
   }
 
   /**
    * Reads what is stored for a room's plan that the room has not got (rows another process
    * wrote while the room held nothing stored), applies it and relays it to every connection.
+   * When the store holds just the rows the room knows of (none yet, or its own first commit),
+   * it reads nothing more. Never throws: a failed read is logged and tried again at the next poll.
    */
   private async _adoptStored(room: Room): Promise<void> {
     let updates: Uint8Array[];
     try {
-      // Usually the rows are just the room's own first commit: nothing to read back.
       if ((await this._store.logLength(room.planId)) === room.logRows) return;
       updates = await this._store.loadUpdates(room.planId);
     } catch (error) {
-      // The plan stays as the room has it; the next poll or commit tries again.
-      room.inStore = false;
-      this._unstored.add(room);
-      throw error;
+      this.metrics.error('store_read');
+      this.logger.warn(
+        { event: 'new_plan_check_failed', plan: room.planId, ...errorFields(error) },
+        'could not look for the plan in the store',
+      );
+      if (!room.disposed) {
+        room.inStore = false;
+        this._unstored.add(room);
+      }
+      return;
     }
     if (room.disposed) return;
     const before = Y.encodeStateVector(room.doc);
