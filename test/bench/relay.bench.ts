@@ -14,6 +14,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
+import { dirname } from 'node:path';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
@@ -130,6 +131,7 @@ const WINDOWS_FILE =
     : process.env.BENCH_PERF === '1'
       ? `${REPO_ROOT}test-results/relay-bench-windows.txt`
       : undefined;
+if (WINDOWS_FILE !== undefined) mkdirSync(dirname(WINDOWS_FILE), { recursive: true });
 
 /**
  * Node flags for both relays: with BENCH_PERF, JIT symbols for Linux perf; with
