@@ -246,6 +246,11 @@ export class SqliteStore implements Store {
     logLength: Database.Statement<[string], { n: number }>;
   };
   private readonly _appendTx: (updates: readonly PlanUpdate[]) => void;
+  /**
+   * Plans whose row is known to be in the database. Plans are never deleted, so appending to
+   * one of these needs no upsert of its row, and one update needs no transaction of its own.
+   */
+  private readonly _knownPlans = new Set<string>();
   private _checkpointer: Worker | undefined;
   /** The background thread while it runs (compactions go there). */
   private _worker: Worker | undefined;
@@ -335,7 +340,7 @@ export class SqliteStore implements Store {
       const now = Date.now();
       let lastPlan: string | undefined;
       for (const { planId, update } of updates) {
-        if (planId !== lastPlan) {
+        if (planId !== lastPlan && !this._knownPlans.has(planId)) {
           this._stmts.upsertPlan.run(planId, now, now);
           lastPlan = planId;
         }
@@ -386,7 +391,9 @@ export class SqliteStore implements Store {
 
   /** Synchronous form of {@link hasPlan}, for callers that own the store. */
   hasPlanSync(planId: string): boolean {
-    return this._stmts.hasPlan.get(planId) !== undefined;
+    const found = this._stmts.hasPlan.get(planId) !== undefined;
+    if (found) this._knownPlans.add(planId);
+    return found;
   }
 
   listPlans(): Promise<PlanInfo[]> {
@@ -406,7 +413,10 @@ export class SqliteStore implements Store {
 
   /** Synchronous form of {@link loadUpdates}. */
   loadUpdatesSync(planId: string): Uint8Array[] {
-    return this._stmts.loadUpdates.all(planId).map((row) => new Uint8Array(row.data));
+    const rows = this._stmts.loadUpdates.all(planId);
+    // A row is only ever written together with its plan's row.
+    if (rows.length > 0) this._knownPlans.add(planId);
+    return rows.map((row) => new Uint8Array(row.data));
   }
 
   loadState(planId: string): Promise<Uint8Array | null> {
@@ -427,7 +437,15 @@ export class SqliteStore implements Store {
   appendUpdatesSync(updates: readonly PlanUpdate[]): WriteResult {
     if (updates.length === 0) return { ok: true };
     try {
-      this._appendTx(updates);
+      const only = updates.length === 1 ? updates[0] : undefined;
+      if (only !== undefined && this._knownPlans.has(only.planId)) {
+        // The common turn, one edit to an open plan: one statement is its own transaction,
+        // which saves the BEGIN and COMMIT round trips and the plan lookup.
+        this._stmts.insertUpdate.run(only.planId, toBuffer(only.update));
+      } else {
+        this._appendTx(updates);
+        for (const { planId } of updates) this._knownPlans.add(planId);
+      }
       return { ok: true };
     } catch (error) {
       return classify(error);
@@ -449,6 +467,7 @@ export class SqliteStore implements Store {
           return true;
         })
         .immediate();
+      if (created) this._knownPlans.add(planId);
       return Promise.resolve(
         created
           ? { ok: true as const }
