@@ -11,7 +11,7 @@
 // test-results/relay-bench-windows.txt) as `<relay> <scenario> <start µs> <end µs> <pid>` on
 // CLOCK_MONOTONIC, the clock of both profiles, to read only the samples of the edit phases.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname } from 'node:path';
@@ -94,34 +94,19 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 /**
  * `bin/qingdan.js` compiles TypeScript as it loads (tsx), which costs ~25 MB of RSS in a
- * loader thread: a deployment would run compiled JS. The benchmark runs the same server code
- * bundled by esbuild (already installed with vite), so it measures the relay, not tsx.
- * BENCH_TSX=1 runs bin/qingdan.js instead.
+ * loader thread. The benchmark runs the relay bundled as `npm start` runs it
+ * (bin/build-relay.js), so it measures the relay, not tsx. BENCH_TSX=1 runs bin/qingdan.js.
  */
 function bundleOurs(): string | undefined {
   if (process.env.BENCH_TSX === '1') return undefined;
   const out = 'test-results/relay-bench.mjs';
   mkdirSync(`${REPO_ROOT}test-results`, { recursive: true });
-  const built = spawnSync(
-    'node_modules/.bin/esbuild',
-    [
-      'server/cli.ts',
-      '--bundle',
-      '--platform=node',
-      '--format=esm',
-      '--packages=external',
-      `--outfile=${out}`,
-      '--log-level=warning',
-    ],
-    { cwd: REPO_ROOT, stdio: 'inherit' },
-  );
-  if (built.status !== 0) throw new Error('esbuild failed');
-  const entry = 'test-results/relay-bench-main.mjs';
-  writeFileSync(
-    `${REPO_ROOT}${entry}`,
-    "import { main } from './relay-bench.mjs';\nprocess.exitCode = await main(process.argv.slice(2));\n",
-  );
-  return entry;
+  const built = spawnSync(process.execPath, ['bin/build-relay.js', out], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
+  if (built.status !== 0) throw new Error('bundling the relay failed');
+  return out;
 }
 
 /** Where the edit phases' time windows go, if anywhere (see the top of this file). */
@@ -165,7 +150,7 @@ async function startOurs(): Promise<Target> {
       rmSync(heapFile, { force: true });
       if (script !== undefined) {
         rmSync(`${REPO_ROOT}${script}`, { force: true });
-        rmSync(`${REPO_ROOT}test-results/relay-bench.mjs`, { force: true });
+        rmSync(`${REPO_ROOT}${script}.map`, { force: true });
       }
     },
   };

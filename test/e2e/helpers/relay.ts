@@ -42,16 +42,20 @@ export interface RelayProcess {
   dispose(): Promise<void>;
 }
 
-async function spawnRelay(
+/**
+ * Runs `command` (by default `bin/qingdan.js serve`) with the serve options on 127.0.0.1 and
+ * resolves once it has printed its URL.
+ */
+export async function spawnRelay(
   port: number,
   dataDir: string,
   args: readonly string[],
+  command: readonly string[] = ['bin/qingdan.js', 'serve'],
 ): Promise<{ child: ChildProcess; port: number; firstToken: string | null }> {
   const child = spawn(
     process.execPath,
     [
-      join(ROOT, 'bin/qingdan.js'),
-      'serve',
+      ...command,
       '--host',
       '127.0.0.1',
       '--port',

@@ -1,0 +1,49 @@
+// The README's quick start, `npm start` (bin/start.js): with the client built (the e2e global
+// setup builds it), it bundles the relay, serves the client and the relay on one port, prints
+// the URL to open with the first-start invite, and stops cleanly on SIGTERM.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, onTestFinished, test } from 'vitest';
+import WebSocket from 'ws';
+import { ROOT } from './helpers/build.ts';
+import { spawnRelay } from './helpers/relay.ts';
+
+test('npm start serves the built client and the relay on one port, and stops on SIGTERM', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'qingdan-start-'));
+  onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+  const startedAt = Date.now();
+  const { child, port, firstToken } = await spawnRelay(0, dataDir, [], ['bin/start.js']);
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  onTestFinished(() => {
+    child.kill('SIGKILL');
+  });
+  const base = `http://127.0.0.1:${port}`;
+
+  // The relay it runs is the bundle it has just built from the current sources.
+  expect(statSync(join(ROOT, 'dist/relay.mjs')).mtimeMs).toBeGreaterThanOrEqual(startedAt - 1000);
+
+  const health = await fetch(`${base}/healthz`);
+  expect(health.status).toBe(200);
+  expect(await health.json()).toMatchObject({ ok: true, plans: 0, connections: 0 });
+  // Any app path gets the client's page (SPA fallback), in Chinese by default.
+  const page = await fetch(`${base}/plan/demo`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('<html lang="zh-CN">');
+
+  // The printed invite opens a sync connection for any plan.
+  expect(firstToken).not.toBeNull();
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/demo?token=${firstToken ?? ''}`);
+  const opened = await new Promise<boolean>((resolve) => {
+    socket.once('message', () => resolve(true));
+    socket.once('error', () => resolve(false));
+    socket.once('close', () => resolve(false));
+  });
+  expect(opened).toBe(true);
+  socket.close();
+
+  child.kill('SIGTERM');
+  expect(await exited).toEqual({ code: 0, signal: null });
+});
