@@ -21,6 +21,7 @@ import { inviteUrl } from './auth-command.ts';
 import { PLAN_ID_PATTERN } from './http.ts';
 import { errorFields, type Logger } from './log.ts';
 import type { Store } from './store.ts';
+import type { Invite, NewInvite } from '../shared/invites.ts';
 import { ROLES, verifyToken, type Claims, type Role, type TokenInfo } from './tokens.ts';
 
 /** Dependencies of the API. */
@@ -36,20 +37,8 @@ export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 const MAX_BODY = 4096;
 
-/** An invite as the API lists it (never the token). */
-export interface InviteJson {
-  readonly id: string;
-  readonly plan: string;
-  readonly role: Role;
-  readonly name: string;
-  /** ISO dates. */
-  readonly issuedAt: string;
-  readonly expiresAt: string;
-  readonly revokedAt: string | null;
-}
-
 const iso = (s: number): string => new Date(s * 1000).toISOString();
-const inviteJson = (t: TokenInfo): InviteJson => ({
+const inviteJson = (t: TokenInfo): Invite => ({
   id: t.id,
   plan: t.plan,
   role: t.role,
@@ -196,7 +185,7 @@ export function createApi(deps: ApiDeps): ApiHandler {
           days,
           now: deps.now(),
         });
-        return send(res, 201, {
+        const created: NewInvite = {
           ...inviteJson({
             id: claims.jti,
             plan,
@@ -207,7 +196,8 @@ export function createApi(deps: ApiDeps): ApiHandler {
             revokedAt: null,
           }),
           url: inviteUrl(deps.publicUrl(), plan, token),
-        });
+        };
+        return send(res, 201, created);
       } catch (e) {
         return send(res, 400, { error: (e as Error).message });
       }

@@ -12,8 +12,9 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
-export const ROLES = ['admin', 'editor', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../shared/invites.ts';
+
+export { ROLES, type Role };
 
 /** The claims an invite token carries. */
 export interface Claims {

@@ -5,8 +5,9 @@
  * only to show them (role, name, plan); the relay is what checks the signature.
  */
 
-/** Roles, as the relay names them. */
-export type Role = 'admin' | 'editor' | 'viewer';
+import type { Role } from '../../shared/invites.ts';
+
+export type { Role };
 
 /** What the client reads from a token (unverified: for display and routing only). */
 export interface InviteClaims {

@@ -1,21 +1,6 @@
-import type { Role } from './invite.ts';
+import type { Invite, NewInvite, Role } from '../../shared/invites.ts';
 
-/** An invite as the relay lists it (never its token). */
-export interface Invite {
-  readonly id: string;
-  readonly plan: string;
-  readonly role: Role;
-  readonly name: string;
-  /** ISO dates. */
-  readonly issuedAt: string;
-  readonly expiresAt: string;
-  readonly revokedAt: string | null;
-}
-
-/** A new invite: its link is shown once, to be copied. */
-export interface NewInvite extends Invite {
-  readonly url: string;
-}
+export type { Invite, NewInvite };
 
 /** The relay's `/api/plans/<id>/invites`, called with an admin's token. */
 export class InvitesApi {
