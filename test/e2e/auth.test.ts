@@ -1,28 +1,17 @@
 // Invite links and roles (issue 7) in real Chromium against the real relay: an admin makes a
 // plan, an editor and a viewer open it through their invite links; only the editor can
 // change it; a revoked invite tells its holder to ask for a new one.
-import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { acceptInvite, launchBrowser, openPage, type WatchedPage } from './helpers/browser.ts';
-import { startRelay, type RelayProcess } from './helpers/relay.ts';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { acceptInvite, openPage, type WatchedPage } from './helpers/browser.ts';
+import { useRelayAndBrowser } from './helpers/suite.ts';
 import { addTopTask, answerFirstUse, createPlan, titleField, waitSynced } from './helpers/app.ts';
 
-let browser: Browser;
-let relay: RelayProcess;
-
-beforeAll(async () => {
-  relay = await startRelay();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await relay?.dispose();
-});
+const suite = useRelayAndBrowser();
 
 /** A person whose browser has no token until they open their invite link. */
 async function invited(name: string, link: string): Promise<WatchedPage> {
-  const w = await openPage(browser, { name, baseURL: relay.url, token: null });
+  const w = await openPage(suite.browser, { name, baseURL: suite.relay.url, token: null });
   onTestFinished(() => {
     expect(w.errors).toEqual([]);
   });
@@ -36,7 +25,7 @@ const role = (page: Page) => page.locator('cl-access .badge');
 
 describe('invite links with roles', () => {
   test('an editor and a viewer open the plan by their links; only the editor can change it', async () => {
-    const admin = await openPage(browser, { name: 'admin', baseURL: relay.url });
+    const admin = await openPage(suite.browser, { name: 'admin', baseURL: suite.relay.url });
     onTestFinished(() => {
       expect(admin.errors).toEqual([]);
     });
@@ -47,8 +36,8 @@ describe('invite links with roles', () => {
     await waitSynced(admin.page);
     await expect.poll(() => role(admin.page).innerText()).toBe('管理员');
 
-    const editor = await invited('李四', relay.invite(id, 'editor', '李四').url);
-    const viewer = await invited('王五', relay.invite(id, 'viewer', '王五').url);
+    const editor = await invited('李四', suite.relay.invite(id, 'editor', '李四').url);
+    const viewer = await invited('王五', suite.relay.invite(id, 'viewer', '王五').url);
     for (const p of [editor.page, viewer.page]) {
       expect(new URL(p.url()).pathname).toBe(`/plan/${id}`);
       // The token left the address bar.
@@ -83,7 +72,7 @@ describe('invite links with roles', () => {
   });
 
   test('a revoked invite tells its holder to ask for a new one; a new link syncs the device’s edits', async () => {
-    const admin = await openPage(browser, { name: 'admin', baseURL: relay.url });
+    const admin = await openPage(suite.browser, { name: 'admin', baseURL: suite.relay.url });
     onTestFinished(() => {
       expect(admin.errors).toEqual([]);
     });
@@ -124,7 +113,7 @@ describe('invite links with roles', () => {
     expect(await box(admin.page, '强化廉政教育').isChecked()).toBe(false);
 
     // … and syncs once a new invite is pasted.
-    const again = relay.invite(id, 'editor', '赵六').url;
+    const again = suite.relay.invite(id, 'editor', '赵六').url;
     await zhao.page.getByLabel('邀请链接').fill(again);
     await zhao.page.getByRole('button', { name: '使用邀请' }).click();
     await waitSynced(zhao.page);

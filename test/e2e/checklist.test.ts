@@ -1,9 +1,9 @@
 // One person working the checklist in real Chromium: keyboard and drag-and-drop ordering,
 // delete and restore, branches and filters, and what is remembered across reloads.
-import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage } from './helpers/browser.ts';
-import { startRelay, type RelayProcess } from './helpers/relay.ts';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openPage } from './helpers/browser.ts';
+import { useRelayAndBrowser } from './helpers/suite.ts';
 import {
   addTopTask,
   answerFirstUse,
@@ -13,21 +13,10 @@ import {
   treeTitles,
 } from './helpers/app.ts';
 
-let browser: Browser;
-let relay: RelayProcess;
-
-beforeAll(async () => {
-  relay = await startRelay();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await relay?.dispose();
-});
+const suite = useRelayAndBrowser();
 
 async function start(): Promise<Page> {
-  const w = await openPage(browser, { name: 'solo', baseURL: relay.url });
+  const w = await openPage(suite.browser, { name: 'solo', baseURL: suite.relay.url });
   onTestFinished(() => {
     expect(w.errors).toEqual([]);
   });

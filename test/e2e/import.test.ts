@@ -3,18 +3,10 @@
 // in the checklist — on this device and, through the relay, for the next person.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { Document, Packer, Paragraph } from 'docx';
-import {
-  answerFirstUse,
-  launchBrowser,
-  openPage,
-  ROOT,
-  startRelay,
-  waitSynced,
-  type RelayProcess,
-} from './helpers/index.ts';
+import { answerFirstUse, openPage, ROOT, useRelayAndBrowser, waitSynced } from './helpers/index.ts';
 import {
   chooseFileForImport,
   createFromImport,
@@ -55,21 +47,10 @@ const TASKS = [
   '抓好督促检查',
 ];
 
-let browser: Browser;
-let relay: RelayProcess;
-
-beforeAll(async () => {
-  relay = await startRelay();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await relay?.dispose();
-});
+const suite = useRelayAndBrowser();
 
 async function person(name: string): Promise<Page> {
-  const w = await openPage(browser, { name, baseURL: relay.url });
+  const w = await openPage(suite.browser, { name, baseURL: suite.relay.url });
   onTestFinished(() => {
     expect(w.errors).toEqual([]);
   });

@@ -1,13 +1,13 @@
 // The print view in real Chromium against the real relay: agree a version, keep editing,
 // print the agreed version to PDF (page.pdf honouring the CSS page size) and read it back
 // with poppler (pdftotext, pdfinfo).
-import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
+import { beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
 import { join } from 'node:path';
 import type * as Y from 'yjs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   addBranch,
   addTask,
@@ -19,13 +19,12 @@ import { columnWidths, pageMargins, type Orientation } from '../../client/export
 import {
   ROOT,
   answerFirstUse,
-  launchBrowser,
   openPage,
   startProxy,
   titleField,
+  useRelayAndBrowser,
   waitServiceWorker,
   waitSynced,
-  type RelayProcess,
   type WatchedPage,
 } from './helpers/index.ts';
 import { gotoPlan, startSeededRelay } from './helpers/seed.ts';
@@ -108,27 +107,21 @@ const INTERFACE = ['client/print', 'client/components/cl-app.ts']
   })
   .filter((t) => t !== '清单' && !Object.values(COLUMN_LABELS).includes(t));
 
-let browser: Browser;
-let relay: RelayProcess;
-
-beforeAll(async () => {
-  relay = await startSeededRelay([
+const suite = useRelayAndBrowser(() =>
+  startSeededRelay([
     { id: 'agreed2023', build: (d) => void buildSeedPlan(d) },
     { id: 'seed2023', build: (d) => void buildSeedPlan(d) },
     { id: 'both2023', build: (d) => void buildSeedPlan(d) },
     { id: 'long2024', build: buildLongPlan },
-  ]);
-  browser = await launchBrowser();
+  ]),
+);
+
+beforeAll(() => {
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await relay?.dispose();
-});
-
-async function person(name = '张三', baseURL = relay.url): Promise<WatchedPage> {
-  const w = await openPage(browser, { name, baseURL });
+async function person(name = '张三', baseURL = suite.relay.url): Promise<WatchedPage> {
+  const w = await openPage(suite.browser, { name, baseURL });
   onTestFinished(() => {
     expect(w.errors).toEqual([]);
   });
@@ -426,7 +419,7 @@ describe('the print view', () => {
       ['张三', '加强理论武装'],
       ['李四', '强化廉政教育'],
     ] as const) {
-      const proxy = await startProxy(relay.port);
+      const proxy = await startProxy(suite.relay.port);
       onTestFinished(() => proxy.close());
       const { page } = await person(name, proxy.url);
       await gotoPlan(page, 'both2023');

@@ -1,10 +1,9 @@
 // Two people on one plan, against the real relay and the built client in real Chromium.
 // Each person reaches the relay through their own cuttable proxy, so one can lose the
 // relay for real while the other stays online.
-import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, type WatchedPage } from './helpers/browser.ts';
-import { startRelay, type RelayProcess } from './helpers/relay.ts';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import { openPage, type WatchedPage } from './helpers/browser.ts';
+import { useRelayAndBrowser } from './helpers/suite.ts';
 import { startProxy, type CuttableProxy } from './helpers/proxy.ts';
 import {
   addTopTask,
@@ -17,27 +16,16 @@ import {
   waitSynced,
 } from './helpers/app.ts';
 
-let browser: Browser;
-let relay: RelayProcess;
-
-beforeAll(async () => {
-  relay = await startRelay();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await relay?.dispose();
-});
+const suite = useRelayAndBrowser();
 
 interface Person extends WatchedPage {
   readonly proxy: CuttableProxy;
 }
 
 async function person(name: string, branch = '机关党支部'): Promise<Person> {
-  const proxy = await startProxy(relay.port);
+  const proxy = await startProxy(suite.relay.port);
   onTestFinished(() => proxy.close());
-  const w = await openPage(browser, { name, baseURL: proxy.url });
+  const w = await openPage(suite.browser, { name, baseURL: proxy.url });
   onTestFinished(() => {
     expect(w.errors).toEqual([]);
   });
@@ -172,10 +160,10 @@ describe('two people on one plan', () => {
     const id = await sharedPlan(a, b, ['一', '二']);
     await titleField(a.page, '一').fill('一甲');
     await titleField(b.page, '二').fill('二乙');
-    await relay.stop();
+    await suite.relay.stop();
     await titleField(a.page, '一甲').fill('一甲甲');
     await addTopTask(b.page, '三');
-    await relay.restart();
+    await suite.relay.restart();
     await titleField(a.page, '一甲甲').fill('一甲甲甲');
 
     const all = ['一甲甲甲', '二乙', '三'];

@@ -8,14 +8,12 @@
  *
  * A typical file:
  *
- *   let browser: Browser; let relay: RelayProcess;
- *   beforeAll(async () => { relay = await startRelay(); browser = await launchBrowser(); });
- *   afterAll(async () => { await browser?.close(); await relay?.dispose(); });
+ *   const suite = useRelayAndBrowser();                    // beforeAll/afterAll of the file
  *
  *   test('…', async () => {
- *     const proxy = await startProxy(relay.port);          // only to cut the network for real
+ *     const proxy = await startProxy(suite.relay.port);    // only to cut the network for real
  *     onTestFinished(() => proxy.close());
- *     const { page, context, errors } = await openPage(browser, { name: 'A', baseURL: proxy.url });
+ *     const { page, context, errors } = await openPage(suite.browser, { name: 'A', baseURL: proxy.url });
  *     onTestFinished(() => { expect(errors).toEqual([]); }); // console errors fail the test
  *     await page.goto('/');
  *     await answerFirstUse(page, '张三', '机关党支部');
@@ -46,3 +44,4 @@ export * from './relay.ts';
 export * from './proxy.ts';
 export * from './browser.ts';
 export * from './app.ts';
+export * from './suite.ts';
