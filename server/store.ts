@@ -99,10 +99,21 @@ export interface SqliteStoreOptions {
    * short-lived tools need not.
    */
   readonly backgroundCheckpoint?: boolean;
+  /** With the checkpoint thread: checkpoint once commits have stopped for this long. */
+  readonly checkpointIdleMs?: number;
 }
 
-/** How often the checkpoint thread copies the WAL into the database. */
-const CHECKPOINT_INTERVAL_MS = 1000;
+/**
+ * When the checkpoint thread copies the WAL into the database: once this many commits have
+ * gone into the WAL (a few pages each, so the WAL stays near SQLite's own 1,000-page
+ * threshold), or once commits have stopped for `checkpointIdleMs`. Not on a clock, as it was:
+ * the first commit after a checkpoint restarts the WAL, and SQLite fsyncs the new WAL header
+ * in that commit, on the relay's thread (0.5 ms here; an idle disk's worth elsewhere). Once a
+ * second, that put a slow commit into every 100 at 100 edits/s, which is the p99. The request
+ * goes out after the turn of the commit that reached the count, once its edits are relayed.
+ */
+const CHECKPOINT_EVERY_COMMITS = 300;
+const DEFAULT_CHECKPOINT_IDLE_MS = 5000;
 
 /**
  * The background thread: its own connection to the same file. It runs a PASSIVE checkpoint
@@ -117,9 +128,6 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { timeout: 5000 });
 try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
 parentPort.postMessage({ type: 'ready' });
-const timer = setInterval(() => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
-}, workerData.intervalMs);
 let Y;
 function compact(planId, maxRows) {
   Y ??= require(workerData.yjs);
@@ -145,6 +153,11 @@ function compact(planId, maxRows) {
   return replaced ? { merged: rows.length, dropped } : { merged: 0, dropped: 0 };
 }
 parentPort.on('message', (m) => {
+  if (m.type === 'checkpoint') {
+    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+    parentPort.postMessage({ type: 'checkpointed' });
+    return;
+  }
   if (m.type === 'compact') {
     try {
       parentPort.postMessage({ type: 'compacted', id: m.id, result: compact(m.planId, m.maxRows) });
@@ -153,7 +166,6 @@ parentPort.on('message', (m) => {
     }
     return;
   }
-  clearInterval(timer);
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
   db.close();
   parentPort.close();
@@ -162,6 +174,7 @@ parentPort.on('message', (m) => {
 
 type WorkerReply =
   | { readonly type: 'ready' }
+  | { readonly type: 'checkpointed' }
   | {
       readonly type: 'compacted';
       readonly id: number;
@@ -251,6 +264,12 @@ export class SqliteStore implements Store {
    * one of these needs no upsert of its row, and one update needs no transaction of its own.
    */
   private readonly _knownPlans = new Set<string>();
+  /** Commits since the last checkpoint request (with the checkpoint thread only). */
+  private _uncheckpointed = 0;
+  private _checkpointing = false;
+  /** Fires once commits have stopped for `_checkpointIdleMs`. */
+  private _idleCheckpoint: NodeJS.Timeout | undefined;
+  private readonly _checkpointIdleMs: number;
   private _checkpointer: Worker | undefined;
   /** The background thread while it runs (compactions go there). */
   private _worker: Worker | undefined;
@@ -265,6 +284,7 @@ export class SqliteStore implements Store {
   constructor(dir: string, options: SqliteStoreOptions = {}) {
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, DB_FILE);
+    this._checkpointIdleMs = options.checkpointIdleMs ?? DEFAULT_CHECKPOINT_IDLE_MS;
     this._db = new Database(this.file, { timeout: options.busyTimeoutMs ?? 5000 });
     // WAL: readers never block the writer, and a killed process leaves a log SQLite replays on
     // the next open. NORMAL syncs at checkpoints only, which survives a killed process; FULL
@@ -281,12 +301,17 @@ export class SqliteStore implements Store {
           driver: createRequire(import.meta.url).resolve('better-sqlite3'),
           yjs: createRequire(import.meta.url).resolve('yjs'),
           file: this.file,
-          intervalMs: CHECKPOINT_INTERVAL_MS,
         },
       });
       const worker = this._checkpointer;
       this._worker = worker;
       worker.on('message', (message: WorkerReply) => {
+        if (message.type === 'checkpointed') {
+          this._checkpointing = false;
+          // Commits that came in meanwhile wait for the next commit or for quiet.
+          if (this._uncheckpointed > 0) this._idleCheckpoint?.refresh();
+          return;
+        }
         if (message.type !== 'compacted') return;
         const pending = this._compactions.get(message.id);
         this._compactions.delete(message.id);
@@ -294,6 +319,9 @@ export class SqliteStore implements Store {
         else if (message.result !== undefined) pending?.resolve(message.result);
       });
       worker.on('exit', () => {
+        // Without the thread, SQLite checkpoints on the committing thread again, as it does
+        // by default, rather than let the WAL grow.
+        if (!this._closed) this._db.pragma('wal_autocheckpoint = 1000');
         for (const pending of this._compactions.values()) {
           pending.reject(new Error('the background thread stopped'));
         }
@@ -303,7 +331,7 @@ export class SqliteStore implements Store {
       this._ready = new Promise<void>((resolve) => {
         worker.once('message', () => resolve());
         // A failing checkpoint thread must not take the relay down: SQLite then checkpoints
-        // when the last connection closes, and the WAL just grows meanwhile.
+        // on the committing thread (see the 'exit' handler).
         worker.once('error', () => resolve());
         worker.once('exit', () => resolve());
       });
@@ -368,6 +396,40 @@ export class SqliteStore implements Store {
       PRAGMA user_version = ${SCHEMA_VERSION};
       COMMIT;
     `);
+  }
+
+  /** Counts a commit for the checkpoint thread, and asks for a checkpoint when it is time. */
+  private _noteCommit(): void {
+    if (this._worker === undefined) return;
+    this._uncheckpointed += 1;
+    if (this._uncheckpointed >= CHECKPOINT_EVERY_COMMITS) {
+      this._requestCheckpoint(true);
+      return;
+    }
+    this._idleCheckpoint ??= setTimeout(
+      () => this._requestCheckpoint(false),
+      this._checkpointIdleMs,
+    );
+    this._idleCheckpoint.unref();
+    this._idleCheckpoint.refresh();
+  }
+
+  /**
+   * Asks the thread to checkpoint the WAL (one request at a time). `afterTurn`: once this
+   * event-loop turn is over, so whoever has just committed relays first.
+   */
+  private _requestCheckpoint(afterTurn: boolean): void {
+    const worker = this._worker;
+    if (worker === undefined || this._closed || this._checkpointing) return;
+    if (this._uncheckpointed === 0) return;
+    this._checkpointing = true;
+    this._uncheckpointed = 0;
+    const post = (): void => {
+      if (this._closed) return;
+      worker.postMessage({ type: 'checkpoint' });
+    };
+    if (afterTurn) setImmediate(post);
+    else post();
   }
 
   /** Resolves once the checkpoint thread (if any) has opened the database. */
@@ -446,6 +508,7 @@ export class SqliteStore implements Store {
         this._appendTx(updates);
         for (const { planId } of updates) this._knownPlans.add(planId);
       }
+      this._noteCommit();
       return { ok: true };
     } catch (error) {
       return classify(error);
@@ -467,7 +530,10 @@ export class SqliteStore implements Store {
           return true;
         })
         .immediate();
-      if (created) this._knownPlans.add(planId);
+      if (created) {
+        this._knownPlans.add(planId);
+        this._noteCommit();
+      }
       return Promise.resolve(
         created
           ? { ok: true as const }
@@ -518,6 +584,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this._closed) return;
     this._closed = true;
+    clearTimeout(this._idleCheckpoint);
     const checkpointer = this._checkpointer;
     if (checkpointer !== undefined) {
       const exited = new Promise<void>((resolve) => checkpointer.once('exit', () => resolve()));

@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { DB_FILE, openStore, type SqliteStore } from '../../server/store.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { REPO_ROOT, makeTempDir, removeDir } from '../helpers/relay.ts';
 
 let dir: string;
@@ -202,4 +205,47 @@ describe('SqliteStore', () => {
     Y.applyUpdate(c, (await store.loadState('bg'))!);
     expect(c.getText('t').toString().startsWith('late;')).toBe(true);
   });
+
+  test('with the background thread, the WAL reaches the database file once commits stop, and stays small while they go on', async () => {
+    await store.close();
+    store = openStore(dir, { backgroundCheckpoint: true, checkpointIdleMs: 100 });
+    await store.whenReady();
+    const doc = new Y.Doc();
+    for (let i = 0; i < 5; i++) {
+      await store.appendUpdate(
+        'quiet',
+        edit(doc, () => doc.getMap('tasks').set(`k${i}`, i)),
+      );
+    }
+    // The database file alone (as a copy without its WAL) holds the five commits.
+    await eventually(() => expect(rowsInDatabaseFile('quiet')).toBe(5), 5000);
+
+    // 3,000 commits of 1 KiB would leave a WAL of tens of MB if nothing checkpointed it. They
+    // come in bursts of 100, as edits do, and the WAL is copied and reused between them.
+    const payload = edit(doc, () => doc.getMap('tasks').set('big', 'x'.repeat(1024)));
+    for (let i = 1; i <= 3000; i++) {
+      await store.appendUpdate('busy', payload);
+      if (i % 100 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(statSync(join(dir, `${DB_FILE}-wal`)).size).toBeLessThan(8 * 1024 * 1024);
+    await eventually(() => expect(rowsInDatabaseFile('busy')).toBe(3000), 5000);
+  });
 });
+
+/** Rows of a plan in a copy of the database file alone, without its WAL. */
+function rowsInDatabaseFile(planId: string): number {
+  const copy = makeTempDir();
+  try {
+    copyFileSync(join(dir, DB_FILE), join(copy, DB_FILE));
+    const db = new Database(join(copy, DB_FILE));
+    try {
+      const row = db.prepare('SELECT count(*) AS n FROM updates WHERE plan_id = ?').get(planId) as
+        { n: number } | undefined;
+      return row?.n ?? 0;
+    } finally {
+      db.close();
+    }
+  } finally {
+    removeDir(copy);
+  }
+}
