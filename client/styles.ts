@@ -96,3 +96,13 @@ export const panel = css`
     margin: 0 0 8px;
   }
 `;
+
+/** Form fields captioned above their control, the caption small and muted. */
+export const fieldLabels = css`
+  label {
+    display: grid;
+    gap: 2px;
+    font-size: 13px;
+    color: var(--muted);
+  }
+`;

@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import * as Y from 'yjs';
 import { createPlan } from '../../shared/index.ts';
-import { base } from '../styles.ts';
+import { base, fieldLabels } from '../styles.ts';
 import { listDevicePlans, rememberPlan, type DevicePlan } from '../storage/device.ts';
 import { saveDocState } from '../storage/doc-persistence.ts';
 import { storageProblem } from '../storage/errors.ts';
@@ -23,6 +23,7 @@ import './cl-invite-paste.ts';
 export class ClHome extends LitElement {
   static override styles = [
     base,
+    fieldLabels,
     css`
       h1 {
         font-size: 22px;
@@ -68,12 +69,6 @@ export class ClHome extends LitElement {
         background: #fff;
         border: 1px solid var(--line);
         border-radius: 6px;
-      }
-      label {
-        display: grid;
-        gap: 2px;
-        font-size: 13px;
-        color: var(--muted);
       }
       .title-input {
         width: min(480px, 70vw);

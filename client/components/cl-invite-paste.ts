@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
-import { base } from '../styles.ts';
+import { base, fieldLabels } from '../styles.ts';
 import { tokenFromText } from '../sync/invite.ts';
 
 /** A pasted invite's token (bubbles out of shadow roots). */
@@ -23,18 +23,13 @@ export class InviteGiven extends Event {
 export class ClInvitePaste extends LitElement {
   static override styles = [
     base,
+    fieldLabels,
     css`
       form {
         display: flex;
         flex-wrap: wrap;
         align-items: end;
         gap: 8px;
-      }
-      label {
-        display: grid;
-        gap: 2px;
-        font-size: 13px;
-        color: var(--muted);
       }
       input {
         width: min(420px, 70vw);

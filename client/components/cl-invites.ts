@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import { base } from '../styles.ts';
+import { base, fieldLabels } from '../styles.ts';
 import type { PlanSession } from '../plan-session.ts';
 import { InvitesApi, type Invite, type NewInvite } from '../sync/invites-api.ts';
 import type { Role } from '../sync/invite.ts';
@@ -16,6 +16,7 @@ import { roleLabel } from './cl-access.ts';
 export class ClInvites extends LitElement {
   static override styles = [
     base,
+    fieldLabels,
     css`
       :host {
         display: block;
@@ -35,12 +36,6 @@ export class ClInvites extends LitElement {
         flex-wrap: wrap;
         align-items: end;
         gap: 8px;
-      }
-      label {
-        display: grid;
-        gap: 2px;
-        font-size: 13px;
-        color: var(--muted);
       }
       .link input {
         width: min(560px, 80vw);

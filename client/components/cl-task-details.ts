@@ -10,7 +10,7 @@ import {
   type TaskFields,
   type TaskNode,
 } from '../../shared/index.ts';
-import { base } from '../styles.ts';
+import { base, fieldLabels } from '../styles.ts';
 import type { PlanSession } from '../plan-session.ts';
 import { isComposing, textInputHandlers } from '../controllers/text-input.ts';
 import { setValueKeepingCaret } from '../model/caret.ts';
@@ -21,6 +21,7 @@ import { setValueKeepingCaret } from '../model/caret.ts';
 export class ClTaskDetails extends LitElement {
   static override styles = [
     base,
+    fieldLabels,
     css`
       :host {
         display: grid;
@@ -29,12 +30,6 @@ export class ClTaskDetails extends LitElement {
         padding: 8px 16px 12px calc(var(--depth, 0) * 24px + 72px);
         background: var(--soft);
         font-size: 14px;
-      }
-      label {
-        display: grid;
-        gap: 2px;
-        color: var(--muted);
-        font-size: 13px;
       }
       .wide {
         grid-column: 1 / -1;
