@@ -17,8 +17,14 @@ test('npm start serves the built client and the relay on one port, and stops on 
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  onTestFinished(() => {
-    child.kill('SIGKILL');
+  // SIGTERM, which start.js passes on to the relay it runs (a SIGKILL would leave that running
+  // when the test fails before its own SIGTERM); SIGKILL only if it does not stop.
+  onTestFinished(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
   });
   const base = `http://127.0.0.1:${port}`;
 
