@@ -230,6 +230,24 @@ describe('SqliteStore', () => {
     expect(statSync(join(dir, `${DB_FILE}-wal`)).size).toBeLessThan(8 * 1024 * 1024);
     await eventually(() => expect(rowsInDatabaseFile('busy')).toBe(3000), 5000);
   });
+
+  test('with the background thread, commits without a pause still let the WAL start over', async () => {
+    await store.close();
+    store = openStore(dir, { backgroundCheckpoint: true });
+    await store.whenReady();
+    const doc = new Y.Doc();
+    const payload = edit(doc, () => doc.getMap('tasks').set('big', 'x'.repeat(1024)));
+    // One commit per event-loop turn, as a busy relay makes them: a checkpoint running beside
+    // them never finds the WAL all copied. 20,000 commits of 1 KiB write ~240 MB of frames.
+    for (let i = 0; i < 20_000; i++) {
+      expect((await store.appendUpdates([{ planId: `busy${i % 10}`, update: payload }])).ok).toBe(
+        true,
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(statSync(join(dir, `${DB_FILE}-wal`)).size).toBeLessThan(48 * 1024 * 1024);
+    expect((await store.listPlans()).reduce((n, p) => n + p.logLength, 0)).toBe(20_000);
+  });
 });
 
 /** Rows of a plan in a copy of the database file alone, without its WAL. */
