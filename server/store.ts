@@ -529,7 +529,7 @@ export class SqliteStore implements Store {
       if (this._checkpointing) {
         this._worker?.ref();
         await nextReply();
-        this._worker?.unref();
+        if (!this._closed) this._worker?.unref();
       }
       const worker = this._worker;
       if (worker === undefined || this._closed) return;
@@ -542,7 +542,8 @@ export class SqliteStore implements Store {
       try {
         await replied;
       } finally {
-        worker.unref();
+        // close() refs the thread until it has exited: leave that to it.
+        if (!this._closed) worker.unref();
       }
     })().finally(() => {
       this._holding = undefined;
