@@ -441,17 +441,38 @@ export class SqliteStore implements Store {
    * event-loop turn is over, so whoever has just committed relays first.
    */
   private _requestCheckpoint(afterTurn: boolean): void {
-    const worker = this._worker;
-    if (worker === undefined || this._closed || this._checkpointing) return;
+    if (this._worker === undefined || this._closed || this._checkpointing) return;
     if (this._uncheckpointed === 0) return;
+    if (afterTurn) {
+      // Marked now, so no second request goes out meanwhile.
+      this._checkpointing = true;
+      setImmediate(() => this._postCheckpoint());
+    } else {
+      this._postCheckpoint();
+    }
+  }
+
+  /** Sends the thread one checkpoint request; its reply clears `_checkpointing`. */
+  private _postCheckpoint(): void {
+    const worker = this._worker;
+    if (worker === undefined || this._closed) return;
     this._checkpointing = true;
     this._uncheckpointed = 0;
-    const post = (): void => {
-      if (this._closed) return;
-      worker.postMessage({ type: 'checkpoint' });
-    };
-    if (afterTurn) setImmediate(post);
-    else post();
+    worker.postMessage({ type: 'checkpoint' });
+  }
+
+  /**
+   * Resolves at the thread's next reply (or its exit). Someone waits on it, so the thread
+   * keeps the process alive meanwhile.
+   */
+  private _nextCheckpointReply(): Promise<void> {
+    const worker = this._worker;
+    if (worker === undefined) return Promise.resolve();
+    worker.ref();
+    return new Promise<void>((resolve) => this._checkpointWaiters.push(resolve)).finally(() => {
+      // close() refs the thread until it has exited: leave that to it.
+      if (!this._closed) worker.unref();
+    });
   }
 
   /** Resolves once the checkpoint thread (if any) has opened the database. */
@@ -523,28 +544,12 @@ export class SqliteStore implements Store {
   /** Runs one checkpoint while no commit goes in (see HOLD_WAL_FRAMES); callers wait for it. */
   private _checkpointWithoutCommits(): Promise<void> {
     this._holding ??= (async () => {
-      const nextReply = (): Promise<void> =>
-        new Promise<void>((resolve) => this._checkpointWaiters.push(resolve));
       // One under way began while commits were going on: let it finish first.
-      if (this._checkpointing) {
-        this._worker?.ref();
-        await nextReply();
-        if (!this._closed) this._worker?.unref();
-      }
-      const worker = this._worker;
-      if (worker === undefined || this._closed) return;
-      this._checkpointing = true;
-      this._uncheckpointed = 0;
-      const replied = nextReply();
-      worker.postMessage({ type: 'checkpoint' });
-      // A commit is waiting on the thread: it must keep the process alive meanwhile.
-      worker.ref();
-      try {
-        await replied;
-      } finally {
-        // close() refs the thread until it has exited: leave that to it.
-        if (!this._closed) worker.unref();
-      }
+      if (this._checkpointing) await this._nextCheckpointReply();
+      if (this._worker === undefined || this._closed) return;
+      const replied = this._nextCheckpointReply();
+      this._postCheckpoint();
+      await replied;
     })().finally(() => {
       this._holding = undefined;
       // Even if a reader elsewhere kept it from copying everything: at most one pause per
