@@ -106,3 +106,13 @@ export const fieldLabels = css`
     color: var(--muted);
   }
 `;
+
+/** A row of fields and buttons that wraps on narrow screens, aligned on their bottom edges. */
+export const fieldRow = css`
+  .field-row {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: end;
+    gap: 8px;
+  }
+`;

@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import * as Y from 'yjs';
 import { createPlan } from '../../shared/index.ts';
-import { base, fieldLabels } from '../styles.ts';
+import { base, fieldLabels, fieldRow } from '../styles.ts';
 import { listDevicePlans, rememberPlan, type DevicePlan } from '../storage/device.ts';
 import { saveDocState } from '../storage/doc-persistence.ts';
 import { storageProblem } from '../storage/errors.ts';
@@ -24,6 +24,7 @@ export class ClHome extends LitElement {
   static override styles = [
     base,
     fieldLabels,
+    fieldRow,
     css`
       h1 {
         font-size: 22px;
@@ -61,9 +62,6 @@ export class ClHome extends LitElement {
         font-size: 13px;
       }
       .actions {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: end;
         gap: 12px;
         padding: 12px;
         background: #fff;
@@ -101,7 +99,7 @@ export class ClHome extends LitElement {
     return html`
       <h1>${msg('工作清单', { id: 'home.title' })}</h1>
       <form
-        class="actions"
+        class="field-row actions"
         aria-label=${msg('新建清单', { id: 'home.create' })}
         @submit=${this._create}
       >

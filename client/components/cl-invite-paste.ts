@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { localized, msg } from '@lit/localize';
-import { base, fieldLabels } from '../styles.ts';
+import { base, fieldLabels, fieldRow } from '../styles.ts';
 import { tokenFromText } from '../sync/invite.ts';
 
 /** A pasted invite's token (bubbles out of shadow roots). */
@@ -24,13 +24,8 @@ export class ClInvitePaste extends LitElement {
   static override styles = [
     base,
     fieldLabels,
+    fieldRow,
     css`
-      form {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: end;
-        gap: 8px;
-      }
       input {
         width: min(420px, 70vw);
       }
@@ -44,7 +39,7 @@ export class ClInvitePaste extends LitElement {
   @state() private _bad = false;
 
   override render() {
-    return html`<form @submit=${this._submit}>
+    return html`<form class="field-row" @submit=${this._submit}>
       <label
         >${msg('邀请链接', { id: 'invite.paste-label' })}
         <input name="invite" required autocomplete="off" spellcheck="false"

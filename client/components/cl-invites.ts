@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
-import { base, fieldLabels } from '../styles.ts';
+import { base, fieldLabels, fieldRow } from '../styles.ts';
 import type { PlanSession } from '../plan-session.ts';
 import { InvitesApi, type Invite, type NewInvite } from '../sync/invites-api.ts';
 import type { Role } from '../sync/invite.ts';
@@ -17,6 +17,7 @@ export class ClInvites extends LitElement {
   static override styles = [
     base,
     fieldLabels,
+    fieldRow,
     css`
       :host {
         display: block;
@@ -29,13 +30,6 @@ export class ClInvites extends LitElement {
       h2 {
         font-size: 16px;
         margin: 0 0 8px;
-      }
-      form,
-      .link {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: end;
-        gap: 8px;
       }
       .link input {
         width: min(560px, 80vw);
@@ -77,7 +71,11 @@ export class ClInvites extends LitElement {
     const list = this._invites;
     return html`
       <h2>${msg('邀请', { id: 'invites.title' })}</h2>
-      <form @submit=${this._create} aria-label=${msg('新建邀请', { id: 'invites.create' })}>
+      <form
+        class="field-row"
+        @submit=${this._create}
+        aria-label=${msg('新建邀请', { id: 'invites.create' })}
+      >
         <label
           >${msg('权限', { id: 'invites.role' })}
           <select name="role">
@@ -106,7 +104,7 @@ export class ClInvites extends LitElement {
       }
       ${
         this._made
-          ? html`<div class="link">
+          ? html`<div class="field-row link">
               <label
                 >${msg(str`给${this._made.name}的邀请链接（只显示这一次）`, {
                   id: 'invites.link',
