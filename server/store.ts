@@ -126,7 +126,7 @@ const HOLD_WAL_FRAMES = 4000;
 
 /**
  * The background thread: its own connection to the same file. It runs a PASSIVE checkpoint
- * (which never blocks writers) once a second, and compacts plan logs on request, so merging a
+ * (which never blocks writers) and compacts plan logs, each on request, so merging a
  * large plan never holds the event loop: it reads and merges without a lock, then replaces
  * the rows it read in one short IMMEDIATE transaction. Plain CommonJS evaluated as a worker,
  * so it needs no TypeScript loader; it mirrors mergeThroughDoc and compactSync below.
