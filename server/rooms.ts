@@ -472,6 +472,8 @@ export class RoomRegistry {
   /** Rooms whose first rows were just committed: read back what else the store has. */
   private readonly _toAdopt = new Set<Room>();
   private readonly _compactQueue = new Set<string>();
+  /** The plan being compacted now, if any. */
+  private _compactingPlan: string | undefined;
   private _compacting = false;
   private _closing = false;
   private _lastConnectionId = 0;
@@ -1048,7 +1050,9 @@ export class RoomRegistry {
     if (room.logRows >= 10 * this.limits.compactEvery) {
       if (room.compactTimer !== undefined) clearTimeout(room.compactTimer);
       room.compactTimer = undefined;
-      this._scheduleCompaction(room.planId);
+      // Once, not again for every commit that comes while it runs: under a steady stream of
+      // edits that would merge the same plan back to back and take the relay's core.
+      if (this._compactingPlan !== room.planId) this._scheduleCompaction(room.planId);
       return;
     }
     if (room.compactTimer !== undefined) return;
@@ -1078,14 +1082,23 @@ export class RoomRegistry {
       }
       const id = next.value;
       this._compactQueue.delete(id);
-      void this._compactOne(id).finally(() => setImmediate(step));
+      this._compactingPlan = id;
+      void this._compactOne(id).finally(() => {
+        this._compactingPlan = undefined;
+        setImmediate(step);
+      });
     };
     setImmediate(step);
   }
 
+  /**
+   * Merges the plan's log into one row: all the rows a loaded room counts, so that the next
+   * compaction is compactEvery rows away (the store's default bound for a plan not loaded).
+   */
   private async _compactOne(planId: string): Promise<void> {
+    const rows = this._rooms.get(planId)?.logRows;
     try {
-      const result = await this._store.compact(planId);
+      const result = await this._store.compact(planId, rows);
       if (result.merged === 0) return;
       this.metrics.compactions += 1;
       const room = this._rooms.get(planId);

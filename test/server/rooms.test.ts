@@ -116,4 +116,50 @@ describe('RoomRegistry with an asynchronous store', () => {
     await eventually(() => expect(rooms.loadedPlans).toBe(0));
     expect(await sqlite.logLength('p')).toBe(1);
   });
+
+  test('a plan far past compactEvery is compacted once, not again for every commit made meanwhile', async () => {
+    await rooms.close();
+    let compactions = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const inner = slowStore(sqlite);
+    rooms = new RoomRegistry({
+      store: {
+        ...inner,
+        compact: async (id, n) => {
+          compactions += 1;
+          await gate;
+          return inner.compact(id, n);
+        },
+      },
+      logger: silentLogger(),
+      metrics: new RelayMetrics(),
+      limits: { ...DEFAULT_LIMITS, compactEvery: 10, compactQuietMs: 600_000 },
+    });
+    const author = new Y.Doc();
+    const edit = (i: number): Uint8Array => {
+      let update: Uint8Array = new Uint8Array();
+      author.once('update', (u: Uint8Array) => (update = u));
+      author.getMap('tasks').set(`t${i}`, i);
+      return update;
+    };
+    const socket = fakeSocket();
+    const conn = rooms.connect(socket, { planId: 'p', readOnly: false });
+    const commitOne = async (i: number): Promise<void> => {
+      conn.receive(encodeUpdate(edit(i)));
+      await eventually(() => expect(sqlite.loadUpdatesSync('p').length).toBe(i + 1));
+    };
+    // 100 rows (10 × compactEvery): a compaction starts, and is held at the gate…
+    for (let i = 0; i < 100; i++) await commitOne(i);
+    await eventually(() => expect(compactions).toBe(1));
+    // …while 20 more edits are committed, each past the threshold.
+    for (let i = 100; i < 120; i++) await commitOne(i);
+    release();
+    await eventually(() => expect(rooms.compacting).toBe(false));
+    expect(compactions).toBe(1);
+    // The 100 rows it was asked for became one; the 20 after them are kept.
+    expect(sqlite.loadUpdatesSync('p').length).toBe(21);
+    expect(socket.closedWith).toBeUndefined();
+    conn.socketClosed(1000);
+  });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -204,6 +204,32 @@ describe('SqliteStore', () => {
     const c = new Y.Doc();
     Y.applyUpdate(c, (await store.loadState('bg'))!);
     expect(c.getText('t').toString().startsWith('late;')).toBe(true);
+  });
+
+  test('the background thread yields the CPU to the event loop: it runs at the lowest priority', async () => {
+    // Linux: each thread's niceness is field 19 of /proc/self/task/<tid>/stat (after the
+    // command name in parentheses, fields 3 on).
+    const niceness = (): number[] =>
+      readdirSync('/proc/self/task').flatMap((tid) => {
+        try {
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+        } catch {
+          return []; // a thread that ended meanwhile
+        }
+      });
+    const lowest = (): number => niceness().filter((n) => n === 19).length;
+    await store.close();
+    const before = lowest();
+    store = openStore(dir, { backgroundCheckpoint: true });
+    await store.whenReady();
+    expect(lowest()).toBe(before + 1);
+    // …and only that thread: this one keeps its priority.
+    const own = readFileSync('/proc/thread-self/stat', 'utf8');
+    expect(Number(own.slice(own.lastIndexOf(')') + 2).split(' ')[16])).toBe(0);
+    await store.close();
+    await eventually(() => expect(lowest()).toBe(before));
+    store = openStore(dir);
   });
 
   test('with the background thread, the WAL reaches the database file once commits stop, and stays small while they go on', async () => {

@@ -249,6 +249,31 @@ describe('sync between stock y-websocket clients', () => {
     await eventually(() => expect(late.doc.getText('notes').toString()).toBe(text.toString()));
   });
 
+  test('a log far past compactEvery is compacted whole while the edits go on, not a slice at a time', async () => {
+    await relay.close();
+    relay = await startTestRelay({
+      dataDir: dir,
+      // Never quiet within the test: only the "far too long" rule (10 × compactEvery) compacts.
+      limits: {
+        compactEvery: 300,
+        compactQuietMs: 600_000,
+        messagesPerSecond: 100_000,
+        messageBurst: 100_000,
+      },
+    });
+    wsUrl = relay.url.replace('http', 'ws');
+    const a = client('plan-long');
+    await a.synced();
+    const edits = a.doc.getMap<number>('edits');
+    // 3,000 updates, one message each: more than the store merges by default (2,000).
+    for (let i = 0; i < 3000; i++) edits.set(`e${i}`, i);
+    await eventually(() => expect(relay.metrics.updatesCommitted).toBe(3000), 20_000);
+    await eventually(() => expect(relay.metrics.compactions).toBeGreaterThan(0), 20_000);
+    await eventually(async () => expect(await relay.store.logLength('plan-long')).toBe(1));
+    const late = client('plan-long');
+    await eventually(() => expect(late.doc.getMap('edits').size).toBe(3000));
+  });
+
   test('ping/pong drops a peer that stopped answering, and keeps one that answers', async () => {
     await relay.close();
     relay = await startTestRelay({
