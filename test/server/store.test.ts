@@ -207,26 +207,28 @@ describe('SqliteStore', () => {
   });
 
   test('the background thread yields the CPU to the event loop: it runs at the lowest priority', async () => {
-    // Linux: each thread's niceness is field 19 of /proc/self/task/<tid>/stat (after the
-    // command name in parentheses, fields 3 on).
-    const niceness = (): number[] =>
-      readdirSync('/proc/self/task').flatMap((tid) => {
+    // Linux: a thread's niceness is field 19 of its /proc stat (fields 3 on follow the command
+    // name in parentheses).
+    const niceOf = (statFile: string): number => {
+      const stat = readFileSync(statFile, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const lowest = (): number =>
+      readdirSync('/proc/self/task').filter((tid) => {
         try {
-          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-          return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+          return niceOf(`/proc/self/task/${tid}/stat`) === 19;
         } catch {
-          return []; // a thread that ended meanwhile
+          return false; // a thread that ended meanwhile
         }
-      });
-    const lowest = (): number => niceness().filter((n) => n === 19).length;
+      }).length;
     await store.close();
     const before = lowest();
+    const own = niceOf('/proc/thread-self/stat');
     store = openStore(dir, { backgroundCheckpoint: true });
     await store.whenReady();
     expect(lowest()).toBe(before + 1);
     // …and only that thread: this one keeps its priority.
-    const own = readFileSync('/proc/thread-self/stat', 'utf8');
-    expect(Number(own.slice(own.lastIndexOf(')') + 2).split(' ')[16])).toBe(0);
+    expect(niceOf('/proc/thread-self/stat')).toBe(own);
     await store.close();
     await eventually(() => expect(lowest()).toBe(before));
     store = openStore(dir);
