@@ -471,7 +471,8 @@ export class RoomRegistry {
   private readonly _unstored = new Set<Room>();
   /** Rooms whose first rows were just committed: read back what else the store has. */
   private readonly _toAdopt = new Set<Room>();
-  private readonly _compactQueue = new Set<string>();
+  /** Plans to compact, each with the length of its log when it was asked for. */
+  private readonly _compactQueue = new Map<string, number>();
   /** The plan being compacted now, if any. */
   private _compactingPlan: string | undefined;
   private _compacting = false;
@@ -600,7 +601,7 @@ export class RoomRegistry {
     this._applyStored(room, updates);
     room.ready = true;
     for (const conn of [...room.conns]) conn.start();
-    if (room.logRows >= this.limits.compactEvery) this._scheduleCompaction(room.planId);
+    if (room.logRows >= this.limits.compactEvery) this._scheduleCompaction(room);
     if (room.conns.size === 0) this._armUnload(room);
   }
 
@@ -770,7 +771,7 @@ export class RoomRegistry {
         return;
       }
       this._dispose(room);
-      if (room.logRows > 1) this._scheduleCompaction(room.planId);
+      if (room.logRows > 1) this._scheduleCompaction(room);
     }, this.limits.unloadGraceMs);
   }
 
@@ -1052,7 +1053,7 @@ export class RoomRegistry {
       room.compactTimer = undefined;
       // Once, not again for every commit that comes while it runs: under a steady stream of
       // edits that would merge the same plan back to back and take the relay's core.
-      if (this._compactingPlan !== room.planId) this._scheduleCompaction(room.planId);
+      if (this._compactingPlan !== room.planId) this._scheduleCompaction(room);
       return;
     }
     if (room.compactTimer !== undefined) return;
@@ -1062,28 +1063,28 @@ export class RoomRegistry {
         if (room.disposed) return;
         const quietFor = performance.now() - room.lastCommitAt;
         if (quietFor < this.limits.compactQuietMs) arm(this.limits.compactQuietMs - quietFor);
-        else this._scheduleCompaction(room.planId);
+        else this._scheduleCompaction(room);
       }, delay);
       room.compactTimer.unref();
     };
     arm(this.limits.compactQuietMs);
   }
 
-  private _scheduleCompaction(planId: string): void {
+  private _scheduleCompaction(room: Room): void {
     if (this._closing) return;
-    this._compactQueue.add(planId);
+    this._compactQueue.set(room.planId, room.logRows);
     if (this._compacting) return;
     this._compacting = true;
     const step = (): void => {
-      const next = this._compactQueue.values().next();
+      const next = this._compactQueue.entries().next();
       if (next.done === true || this._closing) {
         this._compacting = false;
         return;
       }
-      const id = next.value;
+      const [id, rows] = next.value;
       this._compactQueue.delete(id);
       this._compactingPlan = id;
-      void this._compactOne(id).finally(() => {
+      void this._compactOne(id, rows).finally(() => {
         this._compactingPlan = undefined;
         setImmediate(step);
       });
@@ -1092,11 +1093,11 @@ export class RoomRegistry {
   }
 
   /**
-   * Merges the plan's log into one row: all the rows a loaded room counts, so that the next
-   * compaction is compactEvery rows away (the store's default bound for a plan not loaded).
+   * Merges the plan's log into one row: all the rows its room counts now, or counted when it
+   * asked (it has unloaded since), so that the next compaction is compactEvery rows away.
    */
-  private async _compactOne(planId: string): Promise<void> {
-    const rows = this._rooms.get(planId)?.logRows;
+  private async _compactOne(planId: string, asked: number): Promise<void> {
+    const rows = this._rooms.get(planId)?.logRows ?? asked;
     try {
       const result = await this._store.compact(planId, rows);
       if (result.merged === 0) return;

@@ -274,6 +274,33 @@ describe('sync between stock y-websocket clients', () => {
     await eventually(() => expect(late.doc.getMap('edits').size).toBe(3000));
   });
 
+  test('a plan that unloads with a long log is compacted whole', async () => {
+    await relay.close();
+    relay = await startTestRelay({
+      dataDir: dir,
+      // No compaction while the plan is open: only the one at unload.
+      limits: {
+        unloadGraceMs: 50,
+        compactEvery: 100_000,
+        messagesPerSecond: 100_000,
+        messageBurst: 100_000,
+      },
+    });
+    wsUrl = relay.url.replace('http', 'ws');
+    const a = client('plan-unload');
+    await a.synced();
+    const edits = a.doc.getMap<number>('edits');
+    // More rows than the store merges by default (2,000).
+    for (let i = 0; i < 2500; i++) edits.set(`e${i}`, i);
+    await eventually(() => expect(relay.metrics.updatesCommitted).toBe(2500), 20_000);
+    expect(relay.metrics.compactions).toBe(0);
+    a.destroy();
+    await eventually(() => expect(relay.metrics.compactions).toBe(1), 20_000);
+    expect(await relay.store.logLength('plan-unload')).toBe(1);
+    const late = client('plan-unload');
+    await eventually(() => expect(late.doc.getMap('edits').size).toBe(2500));
+  });
+
   test('ping/pong drops a peer that stopped answering, and keeps one that answers', async () => {
     await relay.close();
     relay = await startTestRelay({
