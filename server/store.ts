@@ -135,14 +135,6 @@ const BACKGROUND_WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { timeout: 5000 });
-// The event loop's thread comes first. On a core shared with it (a one-core server, a pinned
-// relay), a compaction at the same priority took half of it under a steady stream of edits,
-// and the relay fell seconds behind. At the lowest priority (nice 19, Linux: this thread
-// only) this thread gets the CPU the event loop leaves idle. Elsewhere, nothing changes.
-try {
-  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-  require('node:os').setPriority(tid, 19);
-} catch {}
 try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
 parentPort.postMessage({ type: 'ready' });
 let Y;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -204,34 +204,6 @@ describe('SqliteStore', () => {
     const c = new Y.Doc();
     Y.applyUpdate(c, (await store.loadState('bg'))!);
     expect(c.getText('t').toString().startsWith('late;')).toBe(true);
-  });
-
-  test('the background thread yields the CPU to the event loop: it runs at the lowest priority', async () => {
-    // Linux: a thread's niceness is field 19 of its /proc stat (fields 3 on follow the command
-    // name in parentheses).
-    const niceOf = (statFile: string): number => {
-      const stat = readFileSync(statFile, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-    };
-    const lowest = (): number =>
-      readdirSync('/proc/self/task').filter((tid) => {
-        try {
-          return niceOf(`/proc/self/task/${tid}/stat`) === 19;
-        } catch {
-          return false; // a thread that ended meanwhile
-        }
-      }).length;
-    await store.close();
-    const before = lowest();
-    const own = niceOf('/proc/thread-self/stat');
-    store = openStore(dir, { backgroundCheckpoint: true });
-    await store.whenReady();
-    expect(lowest()).toBe(before + 1);
-    // …and only that thread: this one keeps its priority.
-    expect(niceOf('/proc/thread-self/stat')).toBe(own);
-    await store.close();
-    await eventually(() => expect(lowest()).toBe(before));
-    store = openStore(dir);
   });
 
   test('with the background thread, the WAL reaches the database file once commits stop, and stays small while they go on', async () => {
