@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import type { Relay } from '../../server/relay.ts';
+import type { RoomLimits } from '../../server/rooms.ts';
 import { eventually } from '../helpers/eventually.ts';
 import {
   decodeClientMessage,
@@ -27,6 +28,23 @@ let wsUrl: string;
 function client(planId: string, doc?: Y.Doc): TestClient {
   const c = connectClient(wsUrl, planId, doc === undefined ? {} : { doc });
   clients.push(c);
+  return c;
+}
+
+/** Replaces the relay of `beforeEach` by one on the same data dir with these limits. */
+async function restartWith(limits: Partial<RoomLimits>): Promise<void> {
+  await relay.close();
+  relay = await startTestRelay({ dataDir: dir, limits });
+  wsUrl = relay.url.replace('http', 'ws');
+}
+
+/** A client that makes `count` edits, one update message each, and waits until all are committed. */
+async function commitEdits(planId: string, count: number): Promise<TestClient> {
+  const c = client(planId);
+  await c.synced();
+  const edits = c.doc.getMap<number>('edits');
+  for (let i = 0; i < count; i++) edits.set(`e${i}`, i);
+  await eventually(() => expect(relay.metrics.updatesCommitted).toBe(count), 20_000);
   return c;
 }
 
@@ -165,9 +183,7 @@ describe('sync between stock y-websocket clients', () => {
   });
 
   test('awareness renewals reach everyone, gathered into one message; changes are not held back', async () => {
-    await relay.close();
-    relay = await startTestRelay({ dataDir: dir, limits: { awarenessRenewalMs: 1500 } });
-    wsUrl = relay.url.replace('http', 'ws');
+    await restartWith({ awarenessRenewalMs: 1500 });
     const first = await openRawSocket(wsUrl, '/plan-renew');
     const second = await openRawSocket(wsUrl, '/plan-renew');
     const watcher = await openRawSocket(wsUrl, '/plan-renew');
@@ -224,12 +240,7 @@ describe('sync between stock y-websocket clients', () => {
   });
 
   test('a long update log is compacted in the background once the plan is quiet', async () => {
-    await relay.close();
-    relay = await startTestRelay({
-      dataDir: dir,
-      limits: { unloadGraceMs: 50, compactEvery: 20, compactQuietMs: 50 },
-    });
-    wsUrl = relay.url.replace('http', 'ws');
+    await restartWith({ unloadGraceMs: 50, compactEvery: 20, compactQuietMs: 50 });
     const a = client('plan-compact');
     await a.synced();
     const text = a.doc.getText('notes');
@@ -250,24 +261,15 @@ describe('sync between stock y-websocket clients', () => {
   });
 
   test('a log far past compactEvery is compacted whole while the edits go on, not a slice at a time', async () => {
-    await relay.close();
-    relay = await startTestRelay({
-      dataDir: dir,
-      // Never quiet within the test: only the "far too long" rule (10 × compactEvery) compacts.
-      limits: {
-        compactEvery: 300,
-        compactQuietMs: 600_000,
-        messagesPerSecond: 100_000,
-        messageBurst: 100_000,
-      },
+    // Never quiet within the test: only the "far too long" rule (10 × compactEvery) compacts.
+    await restartWith({
+      compactEvery: 300,
+      compactQuietMs: 600_000,
+      messagesPerSecond: 100_000,
+      messageBurst: 100_000,
     });
-    wsUrl = relay.url.replace('http', 'ws');
-    const a = client('plan-long');
-    await a.synced();
-    const edits = a.doc.getMap<number>('edits');
-    // 3,000 updates, one message each: more than the store merges by default (2,000).
-    for (let i = 0; i < 3000; i++) edits.set(`e${i}`, i);
-    await eventually(() => expect(relay.metrics.updatesCommitted).toBe(3000), 20_000);
+    // More rows than the store merges by default (2,000).
+    await commitEdits('plan-long', 3000);
     await eventually(() => expect(relay.metrics.compactions).toBeGreaterThan(0), 20_000);
     await eventually(async () => expect(await relay.store.logLength('plan-long')).toBe(1));
     const late = client('plan-long');
@@ -275,24 +277,15 @@ describe('sync between stock y-websocket clients', () => {
   });
 
   test('a plan that unloads with a long log is compacted whole', async () => {
-    await relay.close();
-    relay = await startTestRelay({
-      dataDir: dir,
-      // No compaction while the plan is open: only the one at unload.
-      limits: {
-        unloadGraceMs: 50,
-        compactEvery: 100_000,
-        messagesPerSecond: 100_000,
-        messageBurst: 100_000,
-      },
+    // No compaction while the plan is open: only the one at unload.
+    await restartWith({
+      unloadGraceMs: 50,
+      compactEvery: 100_000,
+      messagesPerSecond: 100_000,
+      messageBurst: 100_000,
     });
-    wsUrl = relay.url.replace('http', 'ws');
-    const a = client('plan-unload');
-    await a.synced();
-    const edits = a.doc.getMap<number>('edits');
     // More rows than the store merges by default (2,000).
-    for (let i = 0; i < 2500; i++) edits.set(`e${i}`, i);
-    await eventually(() => expect(relay.metrics.updatesCommitted).toBe(2500), 20_000);
+    const a = await commitEdits('plan-unload', 2500);
     expect(relay.metrics.compactions).toBe(0);
     a.destroy();
     await eventually(() => expect(relay.metrics.compactions).toBe(1), 20_000);
@@ -302,12 +295,7 @@ describe('sync between stock y-websocket clients', () => {
   });
 
   test('ping/pong drops a peer that stopped answering, and keeps one that answers', async () => {
-    await relay.close();
-    relay = await startTestRelay({
-      dataDir: dir,
-      limits: { unloadGraceMs: 50, pingIntervalMs: 50 },
-    });
-    wsUrl = relay.url.replace('http', 'ws');
+    await restartWith({ unloadGraceMs: 50, pingIntervalMs: 50 });
     const alive = client('plan-ping');
     await alive.synced();
     // A peer that completed the handshake and then went silent (a laptop lid closed).
