@@ -111,6 +111,8 @@ export interface SqliteStoreOptions {
  * in that commit, on the relay's thread (0.5 ms here; an idle disk's worth elsewhere). Once a
  * second, that put a slow commit into every 100 at 100 edits/s, which is the p99. The request
  * goes out after the turn of the commit that reached the count, once its edits are relayed.
+ * After a pause (and in the wait below) the thread starts the WAL over itself, so the first
+ * edit after a pause, the common case of people editing, commits without that fsync.
  */
 const CHECKPOINT_EVERY_COMMITS = 300;
 const DEFAULT_CHECKPOINT_IDLE_MS = 5000;
@@ -119,8 +121,8 @@ const DEFAULT_CHECKPOINT_IDLE_MS = 5000;
  * when a commit begins with all of it copied. Under a steady stream of commits that never
  * happens, and the WAL grew by every commit (220 MB in 20 s at 2,000 edits/s). Once a
  * checkpoint finds the WAL this long (16 MB at 4 KiB pages), the next commit waits for a
- * checkpoint with no commit behind it: one pause of a few milliseconds, and the commit after
- * it starts the WAL over.
+ * checkpoint with no commit behind it, which also starts the WAL over: one pause of a few
+ * milliseconds.
  */
 const HOLD_WAL_FRAMES = 4000;
 
@@ -165,6 +167,16 @@ parentPort.on('message', (m) => {
   if (m.type === 'checkpoint') {
     let log = 0, checkpointed = 0;
     try { ({ log, checkpointed } = db.pragma('wal_checkpoint(PASSIVE)')[0]); } catch {}
+    // All of it copied: the next write starts the WAL over, and SQLite fsyncs the new header
+    // in that write. Make it here (the schema version, rewritten as it is), not in the relay's
+    // next commit. Only when asked: while commits go on, this write could hold one up.
+    if (m.restart && log > 0 && log === checkpointed) {
+      try {
+        db.transaction(() => {
+          db.pragma('user_version = ' + Number(db.pragma('user_version', { simple: true })));
+        }).immediate();
+      } catch {}
+    }
     parentPort.postMessage({ type: 'checkpointed', log, checkpointed });
     return;
   }
@@ -446,19 +458,24 @@ export class SqliteStore implements Store {
     if (afterTurn) {
       // Marked now, so no second request goes out meanwhile.
       this._checkpointing = true;
-      setImmediate(() => this._postCheckpoint());
+      setImmediate(() => this._postCheckpoint(false));
     } else {
-      this._postCheckpoint();
+      // Commits have stopped: the thread also starts the WAL over (see BACKGROUND_WORKER), so
+      // the first edit after a pause does not wait for the new WAL header's fsync.
+      this._postCheckpoint(true);
     }
   }
 
-  /** Sends the thread one checkpoint request; its reply clears `_checkpointing`. */
-  private _postCheckpoint(): void {
+  /**
+   * Sends the thread one checkpoint request; its reply clears `_checkpointing`. `restart`:
+   * the thread also starts the WAL over, for when no commit is expected before its reply.
+   */
+  private _postCheckpoint(restart: boolean): void {
     const worker = this._worker;
     if (worker === undefined || this._closed) return;
     this._checkpointing = true;
     this._uncheckpointed = 0;
-    worker.postMessage({ type: 'checkpoint' });
+    worker.postMessage({ type: 'checkpoint', restart });
   }
 
   /**
@@ -548,7 +565,8 @@ export class SqliteStore implements Store {
       if (this._checkpointing) await this._nextCheckpointReply();
       if (this._worker === undefined || this._closed) return;
       const replied = this._nextCheckpointReply();
-      this._postCheckpoint();
+      // The commit waits for the reply, so the thread can start the WAL over meanwhile.
+      this._postCheckpoint(true);
       await replied;
     })().finally(() => {
       this._holding = undefined;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -231,6 +231,41 @@ describe('SqliteStore', () => {
     await eventually(() => expect(rowsInDatabaseFile('busy')).toBe(3000), 5000);
   });
 
+  test('with the background thread, the first commit after a pause does not start the WAL over', async () => {
+    // Starting the WAL over means an fsync of its new header, which would land on the relay's
+    // thread in the commit of the first edit after every pause. The thread does it instead,
+    // after the checkpoint that follows the pause: that commit leaves the header as it is.
+    await store.close();
+    store = openStore(dir, { backgroundCheckpoint: true, checkpointIdleMs: 50 });
+    await store.whenReady();
+    const doc = new Y.Doc();
+    for (let i = 0; i < 3; i++) {
+      expect(
+        await store.appendUpdate(
+          'pause',
+          edit(doc, () => doc.getMap('tasks').set(`k${i}`, i)),
+        ),
+      ).toEqual({ ok: true });
+    }
+    const written = walHeader();
+    // The pause: the checkpoint, then the WAL started over (its checkpoint sequence number,
+    // bytes 12–15, moves on).
+    const header = await eventually(() => {
+      const now = walHeader();
+      expect(now.readUInt32BE(12)).toBe(written.readUInt32BE(12) + 1);
+      return now;
+    }, 5000);
+    expect(rowsInDatabaseFile('pause')).toBe(3);
+    expect(
+      await store.appendUpdate(
+        'pause',
+        edit(doc, () => doc.getMap('tasks').set('after', true)),
+      ),
+    ).toEqual({ ok: true });
+    expect(walHeader()).toEqual(header);
+    expect(read(await store.loadState('pause'))).toEqual({ k0: 0, k1: 1, k2: 2, after: true });
+  });
+
   test('with the background thread, commits without a pause still let the WAL start over', async () => {
     await store.close();
     store = openStore(dir, { backgroundCheckpoint: true });
@@ -249,6 +284,11 @@ describe('SqliteStore', () => {
     expect((await store.listPlans()).reduce((n, p) => n + p.logLength, 0)).toBe(20_000);
   });
 });
+
+/** The WAL file's 32-byte header. */
+function walHeader(): Buffer {
+  return readFileSync(join(dir, `${DB_FILE}-wal`)).subarray(0, 32);
+}
 
 /** Rows of a plan in a copy of the database file alone, without its WAL. */
 function rowsInDatabaseFile(planId: string): number {
