@@ -1,10 +1,11 @@
-// `npm start`: build the client if it has not been built yet, then serve it (and the relay)
-// with the defaults of `qingdan serve`: 127.0.0.1:8080, data in ./data. `qingdan serve`
-// itself never builds. A failed or impossible build does not stop the relay from starting:
-// it serves without the client and says so.
-import { spawn, spawnSync } from 'node:child_process';
+// `npm start`: build the client if it has not been built yet or its sources have changed since
+// (a pull, an edit), then serve it (and the relay) with the defaults of `qingdan serve`:
+// 127.0.0.1:8080, data in ./data. `qingdan serve` itself never builds. A failed or impossible
+// build does not stop the relay from starting: it serves the build it has, or none, and says so.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { buildClient, clientBuildState } from './client-build.js';
 import { buildRelay } from './build-relay.js';
 
 /** Where the bundled relay goes (one directory below the root, as buildRelay requires). */
@@ -13,17 +14,25 @@ const RELAY_BUNDLE = 'dist/relay.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 
-if (existsSync('dist/client/index.html')) {
-  // Already built. (Run `npx vite build` again after changing client/.)
+const client = clientBuildState(root);
+if (client === 'current') {
+  // Built from the sources as they are.
 } else if (!existsSync('client/index.html')) {
   process.stdout.write(
     'qingdan: the client is not built yet (there is no client/index.html); serving the relay only.\n',
   );
 } else {
-  process.stdout.write('qingdan: building the client (npx vite build)…\n');
-  const build = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
-  if (build.status !== 0) {
-    process.stdout.write('qingdan: the client build failed; serving the relay only.\n');
+  process.stdout.write(
+    client === 'missing'
+      ? 'qingdan: building the client (vite build)…\n'
+      : 'qingdan: the client has changed since it was built; building it again (vite build)…\n',
+  );
+  if (!buildClient(root).ok) {
+    process.stdout.write(
+      existsSync('dist/client/index.html')
+        ? 'qingdan: the client build failed; serving the client as it was last built.\n'
+        : 'qingdan: the client build failed; serving the relay only.\n',
+    );
   }
 }
 

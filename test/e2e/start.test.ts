@@ -1,7 +1,16 @@
 // The README's quick start, `npm start` (bin/start.js): with the client built (the e2e global
 // setup builds it), it bundles the relay, serves the client and the relay on one port, prints
-// the URL to open with the first-start invite, and stops cleanly on SIGTERM.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+// the URL to open with the first-start invite, and stops cleanly on SIGTERM. A client whose
+// sources changed since it was built (a pull) is built again first.
+import {
+  cpSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, onTestFinished, test } from 'vitest';
@@ -12,6 +21,7 @@ import { spawnRelay } from './helpers/relay.ts';
 test('npm start serves the built client and the relay on one port, and stops on SIGTERM', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'qingdan-start-'));
   onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+  const clientBuiltAt = statSync(join(ROOT, 'dist/client/index.html')).mtimeMs;
   const startedAt = Date.now();
   const { child, port, firstToken } = await spawnRelay(0, dataDir, [], ['bin/start.js']);
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
@@ -28,8 +38,10 @@ test('npm start serves the built client and the relay on one port, and stops on 
   });
   const base = `http://127.0.0.1:${port}`;
 
-  // The relay it runs is the bundle it has just built from the current sources.
+  // The relay it runs is the bundle it has just built from the current sources; the client,
+  // already built from them, is not built again.
   expect(statSync(join(ROOT, 'dist/relay.mjs')).mtimeMs).toBeGreaterThanOrEqual(startedAt - 1000);
+  expect(statSync(join(ROOT, 'dist/client/index.html')).mtimeMs).toBe(clientBuiltAt);
 
   const health = await fetch(`${base}/healthz`);
   expect(health.status).toBe(200);
@@ -53,3 +65,41 @@ test('npm start serves the built client and the relay on one port, and stops on 
   child.kill('SIGTERM');
   expect(await exited).toEqual({ code: 0, signal: null });
 });
+
+test('npm start builds the client again when its sources changed since it was built', async () => {
+  // A copy of the repository (the packages linked), whose dist/client is an old build: older
+  // than the sources, as after a pull. Copied, so the other tests' build is left alone.
+  const copy = mkdtempSync(join(tmpdir(), 'qingdan-start-copy-'));
+  onTestFinished(() => rmSync(copy, { recursive: true, force: true }));
+  for (const path of ['bin', 'client', 'server', 'shared', 'package.json', 'package-lock.json']) {
+    cpSync(join(ROOT, path), join(copy, path), { recursive: true });
+  }
+  for (const path of ['vite.config.ts', 'tsconfig.json']) {
+    cpSync(join(ROOT, path), join(copy, path));
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  cpSync(join(ROOT, 'dist/client'), join(copy, 'dist/client'), { recursive: true });
+  const oldPage = '<!doctype html><html lang="zh-CN"><title>old build</title></html>';
+  writeFileSync(join(copy, 'dist/client/index.html'), oldPage);
+  const anHourAgo = Date.now() / 1000 - 3600;
+  utimesSync(join(copy, 'dist/client/index.html'), anHourAgo, anHourAgo);
+
+  const dataDir = join(copy, 'data');
+  const { child, port } = await spawnRelay(0, dataDir, [], [join(copy, 'bin/start.js')]);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  onTestFinished(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  });
+
+  // What it serves is the new build, not the old page.
+  const page = await (await fetch(`http://127.0.0.1:${port}/plan/demo`)).text();
+  expect(page).not.toContain('old build');
+  expect(page).toContain('<html lang="zh-CN">');
+  expect(page).toMatch(/<script type="module"[^>]*src="\/assets\/[^"]+\.js"/);
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+}, 60_000);
