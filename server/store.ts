@@ -142,26 +142,27 @@ parentPort.postMessage({ type: 'ready' });
 let Y;
 function compact(planId, maxRows) {
   Y ??= require(workerData.yjs);
-  const rows = db.prepare('SELECT seq, data FROM updates WHERE plan_id = ? ORDER BY seq LIMIT ?').all(planId, maxRows);
-  if (rows.length < 2) return { merged: 0, dropped: 0 };
+  // One row at a time: a long log (tens of thousands of rows) is never all in memory at once.
   const doc = new Y.Doc({ gc: true });
-  let dropped = 0;
-  for (const row of rows) {
+  let read = 0, dropped = 0, last = 0;
+  for (const row of db.prepare('SELECT seq, data FROM updates WHERE plan_id = ? ORDER BY seq LIMIT ?').iterate(planId, maxRows)) {
+    read += 1;
+    last = row.seq;
     try { Y.decodeUpdate(row.data); Y.applyUpdate(doc, row.data); } catch { dropped += 1; }
   }
+  if (read < 2) { doc.destroy(); return { merged: 0, dropped: 0 }; }
   const state = Buffer.from(Y.encodeStateAsUpdate(doc));
   doc.destroy();
-  const last = rows[rows.length - 1].seq;
   const replaced = db.transaction(() => {
     // Only this thread deletes rows, and new rows get higher seqs: the rows read are all there.
     const n = db.prepare('SELECT count(*) AS n FROM updates WHERE plan_id = ? AND seq <= ?').get(planId, last).n;
-    if (n !== rows.length) return false;
+    if (n !== read) return false;
     db.prepare('DELETE FROM updates WHERE plan_id = ? AND seq <= ?').run(planId, last);
     db.prepare('INSERT INTO updates (plan_id, data) VALUES (?, ?)').run(planId, state);
     db.prepare('UPDATE plans SET updated_at = ? WHERE id = ?').run(Date.now(), planId);
     return true;
   }).immediate();
-  return replaced ? { merged: rows.length, dropped } : { merged: 0, dropped: 0 };
+  return replaced ? { merged: read, dropped } : { merged: 0, dropped: 0 };
 }
 parentPort.on('message', (m) => {
   if (m.type === 'checkpoint') {
