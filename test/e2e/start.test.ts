@@ -11,6 +11,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, onTestFinished, test } from 'vitest';
@@ -18,17 +19,17 @@ import WebSocket from 'ws';
 import { ROOT } from './helpers/build.ts';
 import { spawnRelay } from './helpers/relay.ts';
 
-test('npm start serves the built client and the relay on one port, and stops on SIGTERM', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'qingdan-start-'));
-  onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
-  const clientBuiltAt = statSync(join(ROOT, 'dist/client/index.html')).mtimeMs;
-  const startedAt = Date.now();
-  const { child, port, firstToken } = await spawnRelay(0, dataDir, [], ['bin/start.js']);
+/**
+ * How the started process exits. When the test ends with it still running: SIGTERM, which
+ * start.js passes on to the relay it runs (a SIGKILL would leave that running), then SIGKILL
+ * only if it does not stop.
+ */
+function stopWhenFinished(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: string | null }> {
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  // SIGTERM, which start.js passes on to the relay it runs (a SIGKILL would leave that running
-  // when the test fails before its own SIGTERM); SIGKILL only if it does not stop.
   onTestFinished(async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
@@ -36,6 +37,16 @@ test('npm start serves the built client and the relay on one port, and stops on 
     await exited;
     clearTimeout(timer);
   });
+  return exited;
+}
+
+test('npm start serves the built client and the relay on one port, and stops on SIGTERM', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'qingdan-start-'));
+  onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+  const clientBuiltAt = statSync(join(ROOT, 'dist/client/index.html')).mtimeMs;
+  const startedAt = Date.now();
+  const { child, port, firstToken } = await spawnRelay(0, dataDir, [], ['bin/start.js']);
+  const exited = stopWhenFinished(child);
   const base = `http://127.0.0.1:${port}`;
 
   // The relay it runs is the bundle it has just built from the current sources; the client,
@@ -71,11 +82,11 @@ test('npm start builds the client again when its sources changed since it was bu
   // than the sources, as after a pull. Copied, so the other tests' build is left alone.
   const copy = mkdtempSync(join(tmpdir(), 'qingdan-start-copy-'));
   onTestFinished(() => rmSync(copy, { recursive: true, force: true }));
-  for (const path of ['bin', 'client', 'server', 'shared', 'package.json', 'package-lock.json']) {
+  for (const path of [
+    ...['bin', 'client', 'server', 'shared'],
+    ...['package.json', 'package-lock.json', 'vite.config.ts', 'tsconfig.json'],
+  ]) {
     cpSync(join(ROOT, path), join(copy, path), { recursive: true });
-  }
-  for (const path of ['vite.config.ts', 'tsconfig.json']) {
-    cpSync(join(ROOT, path), join(copy, path));
   }
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
   cpSync(join(ROOT, 'dist/client'), join(copy, 'dist/client'), { recursive: true });
@@ -86,14 +97,7 @@ test('npm start builds the client again when its sources changed since it was bu
 
   const dataDir = join(copy, 'data');
   const { child, port } = await spawnRelay(0, dataDir, [], [join(copy, 'bin/start.js')]);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  onTestFinished(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  });
+  const exited = stopWhenFinished(child);
 
   // What it serves is the new build, not the old page.
   const page = await (await fetch(`http://127.0.0.1:${port}/plan/demo`)).text();
@@ -101,5 +105,5 @@ test('npm start builds the client again when its sources changed since it was bu
   expect(page).toContain('<html lang="zh-CN">');
   expect(page).toMatch(/<script type="module"[^>]*src="\/assets\/[^"]+\.js"/);
   child.kill('SIGTERM');
-  expect(await exited).toBe(0);
+  expect(await exited).toEqual({ code: 0, signal: null });
 }, 60_000);
