@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { DB_FILE, openStore, type SqliteStore } from '../../server/store.ts';
+import {
+  DB_FILE,
+  openStore,
+  type SqliteStore,
+  type SqliteStoreOptions,
+} from '../../server/store.ts';
 import { eventually } from '../helpers/eventually.ts';
 import { REPO_ROOT, makeTempDir, removeDir } from '../helpers/relay.ts';
 
@@ -164,9 +169,7 @@ describe('SqliteStore', () => {
   });
 
   test('with the background thread, compaction runs off the event loop with the same result', async () => {
-    await store.close();
-    store = openStore(dir, { backgroundCheckpoint: true });
-    await store.whenReady();
+    await reopenWithThread();
     const doc = new Y.Doc();
     for (let i = 0; i < 300; i++) {
       await store.appendUpdate(
@@ -207,9 +210,7 @@ describe('SqliteStore', () => {
   });
 
   test('with the background thread, the WAL reaches the database file once commits stop, and stays small while they go on', async () => {
-    await store.close();
-    store = openStore(dir, { backgroundCheckpoint: true, checkpointIdleMs: 100 });
-    await store.whenReady();
+    await reopenWithThread({ checkpointIdleMs: 100 });
     const doc = new Y.Doc();
     for (let i = 0; i < 5; i++) {
       await store.appendUpdate(
@@ -235,9 +236,7 @@ describe('SqliteStore', () => {
     // Starting the WAL over means an fsync of its new header, which would land on the relay's
     // thread in the commit of the first edit after every pause. The thread does it instead,
     // after the checkpoint that follows the pause: that commit leaves the header as it is.
-    await store.close();
-    store = openStore(dir, { backgroundCheckpoint: true, checkpointIdleMs: 50 });
-    await store.whenReady();
+    await reopenWithThread({ checkpointIdleMs: 50 });
     const doc = new Y.Doc();
     for (let i = 0; i < 3; i++) {
       expect(
@@ -267,9 +266,7 @@ describe('SqliteStore', () => {
   });
 
   test('with the background thread, commits without a pause still let the WAL start over', async () => {
-    await store.close();
-    store = openStore(dir, { backgroundCheckpoint: true });
-    await store.whenReady();
+    await reopenWithThread();
     const doc = new Y.Doc();
     const payload = edit(doc, () => doc.getMap('tasks').set('big', 'x'.repeat(1024)));
     // One commit per event-loop turn, as a busy relay makes them: a checkpoint running beside
@@ -284,6 +281,13 @@ describe('SqliteStore', () => {
     expect((await store.listPlans()).reduce((n, p) => n + p.logLength, 0)).toBe(20_000);
   });
 });
+
+/** Opens the store again, with the background (checkpoint and compaction) thread. */
+async function reopenWithThread(options: SqliteStoreOptions = {}): Promise<void> {
+  await store.close();
+  store = openStore(dir, { ...options, backgroundCheckpoint: true });
+  await store.whenReady();
+}
 
 /** The WAL file's 32-byte header. */
 function walHeader(): Buffer {
