@@ -1094,10 +1094,13 @@ export class RoomRegistry {
 
   /**
    * Merges the plan's log into one row: all the rows its room counts now, or counted when it
-   * asked (it has unloaded since), so that the next compaction is compactEvery rows away.
+   * asked (it has unloaded since, and has not been loaded again), so that the next compaction
+   * is compactEvery rows away.
    */
   private async _compactOne(planId: string, asked: number): Promise<void> {
-    const rows = this._rooms.get(planId)?.logRows ?? asked;
+    const loaded = this._rooms.get(planId);
+    // A room still loading counts no rows yet.
+    const rows = loaded?.ready === true ? loaded.logRows : asked;
     try {
       const result = await this._store.compact(planId, rows);
       if (result.merged === 0) return;

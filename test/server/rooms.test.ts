@@ -162,4 +162,64 @@ describe('RoomRegistry with an asynchronous store', () => {
     expect(socket.closedWith).toBeUndefined();
     conn.socketClosed(1000);
   });
+
+  test('a plan that unloads is compacted whole even when it is opened again before its turn comes', async () => {
+    await rooms.close();
+    let releaseA!: () => void;
+    const gateA = new Promise<void>((resolve) => (releaseA = resolve));
+    let holdLoadOfB = false;
+    let releaseLoad!: () => void;
+    const heldLoad = new Promise<void>((resolve) => (releaseLoad = resolve));
+    const inner = slowStore(sqlite);
+    const compacted: string[] = [];
+    rooms = new RoomRegistry({
+      store: {
+        ...inner,
+        // Plan a's compaction is held, so b's waits in the queue behind it.
+        compact: async (id, n) => {
+          if (id === 'a') await gateA;
+          const result = await inner.compact(id, n);
+          if (result.merged > 0) compacted.push(id);
+          return result;
+        },
+        // Plan b's second load is held, so its room is still loading when b's turn comes.
+        loadUpdates: async (id) => {
+          if (holdLoadOfB && id === 'b') await heldLoad;
+          return inner.loadUpdates(id);
+        },
+      },
+      logger: silentLogger(),
+      metrics: new RelayMetrics(),
+      limits: { ...DEFAULT_LIMITS, compactEvery: 1000, unloadGraceMs: 20 },
+    });
+    const author = new Y.Doc();
+    const edits = (n: number): Uint8Array[] => {
+      const updates: Uint8Array[] = [];
+      const onUpdate = (u: Uint8Array): void => {
+        updates.push(u);
+      };
+      author.on('update', onUpdate);
+      for (let i = 0; i < n; i++) author.getMap('tasks').set(`t${i}`, i);
+      author.off('update', onUpdate);
+      return updates;
+    };
+    // Five rows each in plans a and b, then both are left: both unload and queue a compaction.
+    const updates = edits(5);
+    for (const planId of ['a', 'b']) {
+      const conn = rooms.connect(fakeSocket(), { planId, readOnly: false });
+      for (const u of updates) conn.receive(encodeUpdate(u));
+      await eventually(async () => expect(await sqlite.logLength(planId)).toBe(5));
+      conn.socketClosed(1000);
+    }
+    await eventually(() => expect(rooms.loadedPlans).toBe(0));
+    // b is opened again while a's compaction is held; its load is held too.
+    holdLoadOfB = true;
+    const again = rooms.connect(fakeSocket(), { planId: 'b', readOnly: false });
+    releaseA();
+    await eventually(() => expect(compacted).toContain('a'));
+    await eventually(() => expect(rooms.compacting).toBe(false));
+    expect(await sqlite.logLength('b')).toBe(1);
+    releaseLoad();
+    again.socketClosed(1000);
+  });
 });
