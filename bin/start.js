@@ -56,3 +56,14 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => serve.kill(signal));
 }
 serve.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 0)));
+
+// `npm start` runs this through `sh -c`. A SIGTERM sent to npm alone (a process manager, a
+// container's stop, `timeout`) reaches that shell, which does not pass it on: this process
+// would be left running, with the relay holding the port. So when whatever started this goes
+// away, the relay is stopped as on SIGTERM.
+const parent = process.ppid;
+const orphaned = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(orphaned);
+  serve.kill('SIGTERM');
+}, 500);

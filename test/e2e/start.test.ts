@@ -5,18 +5,21 @@
 import {
   cpSync,
   mkdtempSync,
+  readFileSync,
+  readdirSync,
   rmSync,
   statSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, onTestFinished, test } from 'vitest';
 import WebSocket from 'ws';
 import { ROOT } from './helpers/build.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { spawnRelay } from './helpers/relay.ts';
 
 /**
@@ -106,4 +109,77 @@ test('npm start builds the client again when its sources changed since it was bu
   expect(page).toMatch(/<script type="module"[^>]*src="\/assets\/[^"]+\.js"/);
   child.kill('SIGTERM');
   expect(await exited).toEqual({ code: 0, signal: null });
+}, 60_000);
+
+/** The ids of `pid`'s child processes whose command line contains `arg` (from /proc). */
+function childrenOf(pid: number, arg: string): number[] {
+  const children: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    let argv: string[];
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // The fields after the command name (which may hold spaces): state, then the parent's id.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    // (bin/start.js also runs esbuild's service as a child.)
+    if (ppid === pid && argv.some((a) => a.includes(arg))) children.push(Number(name));
+  }
+  return children;
+}
+
+/** Whether the process runs (an exited one waiting to be reaped, a zombie, does not). */
+function isRunning(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  return state !== 'Z' && state !== 'X';
+}
+
+test('npm start stops its relay when the process that started it goes away', async () => {
+  // npm runs the start script through `sh -c`, and a SIGTERM sent to npm alone (a process
+  // manager, a container's stop, `timeout`) ends that shell without reaching bin/start.js.
+  // Here the shell is killed outright.
+  const dataDir = mkdtempSync(join(tmpdir(), 'qingdan-start-orphan-'));
+  onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+  const command = `"${process.execPath}" bin/start.js --host 127.0.0.1 --port 0 --data "${dataDir}" --log-level warn; :`;
+  const shell = spawn('sh', ['-c', command], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const started: number[] = [];
+  onTestFinished(() => {
+    for (const pid of started) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+  });
+  let out = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not start:\n${out}`)), 20_000);
+    shell.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+  });
+  const [start] = childrenOf(shell.pid!, 'bin/start.js');
+  expect(start).toBeDefined();
+  const [relay] = childrenOf(start!, 'serve');
+  expect(relay).toBeDefined();
+  started.push(start!, relay!);
+  expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+
+  shell.kill('SIGKILL');
+  await eventually(
+    () => expect([isRunning(start!), isRunning(relay!)]).toEqual([false, false]),
+    15_000,
+  );
+  // The port is free again: a restart can listen on it.
+  await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
 }, 60_000);
