@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { openAccess, allowedOriginsFor } from './access.ts';
 import { createApi } from './api.ts';
 import { createRelayHttp, type Authorize, type HttpRoutes } from './http.ts';
-import type { TokenRegistry } from './tokens.ts';
+import { asDataDirError, type TokenRegistry } from './tokens.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { RelayMetrics } from './metrics.ts';
 import { DEFAULT_LIMITS, RoomRegistry, type RoomLimits } from './rooms.ts';
@@ -79,11 +79,16 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   if (options.publicUrl !== undefined) new URL(options.publicUrl);
   const limits: RoomLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const host = options.host ?? '127.0.0.1';
-  const store = openStore(options.dataDir, {
-    durability: options.durability ?? 'normal',
-    backgroundCheckpoint: true,
-    ...(options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes }),
-  });
+  let store: ReturnType<typeof openStore>;
+  try {
+    store = openStore(options.dataDir, {
+      durability: options.durability ?? 'normal',
+      backgroundCheckpoint: true,
+      ...(options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes }),
+    });
+  } catch (error) {
+    throw asDataDirError(options.dataDir, error);
+  }
   // The checkpoint thread holds its own descriptors; open them before serving anyone.
   await store.whenReady();
   const metrics = new RelayMetrics();

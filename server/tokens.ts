@@ -55,6 +55,24 @@ export class DataDirError extends Error {
   override readonly name = 'DataDirError';
 }
 
+/** Errors of a data dir that cannot be written at all (not a directory, not ours, full). */
+const UNUSABLE =
+  /^(EACCES|EPERM|EROFS|ENOTDIR|EEXIST|EISDIR|ENOSPC|SQLITE_(CANTOPEN|READONLY|PERM|FULL|IOERR)\w*)$/;
+
+/**
+ * A DataDirError naming the dir, for an error that says the data dir cannot be used at all
+ * (opening or creating what is in it); any other error as it was.
+ */
+export function asDataDirError(dataDir: string, error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !UNUSABLE.test(code)) return error;
+  const full = code === 'ENOSPC' || code.startsWith('SQLITE_FULL');
+  return new DataDirError(
+    `cannot use the data dir ${dataDir}: ${(error as Error).message} (${code}). ` +
+      (full ? 'The disk is full.' : 'It must be a directory this user can write to.'),
+  );
+}
+
 /**
  * The data dir's signing secret, created (32 random bytes, mode 0600) on first use. Two
  * processes starting at once cannot both create it: the file is written with `wx`, and the
@@ -193,22 +211,28 @@ export class TokenRegistry {
 
   /** Opens (creating if needed) the data dir's secret and registry. */
   static open(dataDir: string): TokenRegistry {
-    const secret = loadOrCreateSecret(dataDir);
-    const db = new Database(join(dataDir, AUTH_DB_FILE));
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.exec(`CREATE TABLE IF NOT EXISTS tokens (
-      id TEXT PRIMARY KEY,
-      plan TEXT NOT NULL,
-      role TEXT NOT NULL,
-      name TEXT NOT NULL,
-      issued_at INTEGER NOT NULL,
-      expires_at INTEGER NOT NULL,
-      revoked_at INTEGER
-    ) STRICT`);
-    db.exec('CREATE INDEX IF NOT EXISTS tokens_plan ON tokens(plan)');
-    return new TokenRegistry(secret, db);
+    let db: Database.Database | undefined;
+    try {
+      const secret = loadOrCreateSecret(dataDir);
+      db = new Database(join(dataDir, AUTH_DB_FILE));
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      db.exec(`CREATE TABLE IF NOT EXISTS tokens (
+        id TEXT PRIMARY KEY,
+        plan TEXT NOT NULL,
+        role TEXT NOT NULL,
+        name TEXT NOT NULL,
+        issued_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      ) STRICT`);
+      db.exec('CREATE INDEX IF NOT EXISTS tokens_plan ON tokens(plan)');
+      return new TokenRegistry(secret, db);
+    } catch (error) {
+      db?.close();
+      throw asDataDirError(dataDir, error);
+    }
   }
 
   /** Issues a token for a plan and records it. */

@@ -63,6 +63,27 @@ describe('qingdan serve', () => {
     expect(busy.stderr).toContain('EADDRINUSE');
   }, 60_000);
 
+  test('a data dir that is a file, or inside one, exits 1 naming it, not a stack trace, for every verb', () => {
+    const file = join(dir, 'not-a-dir');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, 'a file where the data dir should be\n');
+    const runs = [
+      qingdan('serve', '--port', '0', '--data', file),
+      qingdan('serve', '--port', '0', '--data', join(file, 'data')),
+      qingdan('tokens', '--data', file),
+      qingdan('invite', '--plan', 'p1', '--role', 'editor', '--name', '张三', '--data', file),
+    ];
+    for (const run of runs) {
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/^qingdan (serve|tokens|invite): cannot use the data dir /);
+      expect(run.stderr).toContain(file);
+      expect(run.stderr).toContain('must be a directory this user can write to');
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+    // Nothing was written: the file is as it was, and no directory appeared beside it.
+    expect(readdirSync(dir)).toEqual(['not-a-dir']);
+  }, 60_000);
+
   test('a damaged secret or database in the data dir exits 1 with what to do, not a stack trace', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'secret.key'), 'not a secret\n');
