@@ -132,7 +132,14 @@ async function serve(args: readonly string[]): Promise<number> {
     });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    // In use, not ours to take, not this machine's address, or a host name that does not resolve.
+    if (
+      code === 'EADDRINUSE' ||
+      code === 'EACCES' ||
+      code === 'EADDRNOTAVAIL' ||
+      code === 'ENOTFOUND' ||
+      code === 'EAI_AGAIN'
+    ) {
       process.stderr.write(
         `qingdan serve: cannot listen on ${values.host ?? '127.0.0.1'}:${port} (${String(code)})\n`,
       );
