@@ -59,11 +59,14 @@ serve.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 0
 
 // `npm start` runs this through `sh -c`. A SIGTERM sent to npm alone (a process manager, a
 // container's stop, `timeout`) reaches that shell, which does not pass it on: this process
-// would be left running, with the relay holding the port. So when whatever started this goes
-// away, the relay is stopped as on SIGTERM.
-const parent = process.ppid;
-const orphaned = setInterval(() => {
-  if (process.ppid === parent) return;
-  clearInterval(orphaned);
-  serve.kill('SIGTERM');
-}, 500);
+// would be left running, with the relay holding the port. So under npm, when the shell it
+// started this from goes away, the relay is stopped as on SIGTERM. (Started some other way,
+// e.g. `nohup node bin/start.js &`, it keeps running when its parent goes.)
+if (process.env.npm_lifecycle_event !== undefined) {
+  const parent = process.ppid;
+  const orphaned = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(orphaned);
+    serve.kill('SIGTERM');
+  }, 500);
+}

@@ -144,22 +144,26 @@ function isRunning(pid: number): boolean {
   return state !== 'Z' && state !== 'X';
 }
 
-test('npm start stops its relay when the process that started it goes away', async () => {
-  // npm runs the start script through `sh -c`, and a SIGTERM sent to npm alone (a process
-  // manager, a container's stop, `timeout`) ends that shell without reaching bin/start.js.
-  // Here the shell is killed outright.
+/**
+ * Runs bin/start.js through `sh -c`, as npm runs a script, with `env` (npm's variables or
+ * none); resolves once it serves. The processes are killed when the test ends.
+ */
+async function startUnderShell(
+  env: NodeJS.ProcessEnv,
+): Promise<{ shell: ChildProcess; start: number; relay: number; port: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'qingdan-start-orphan-'));
   onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
   const command = `"${process.execPath}" bin/start.js --host 127.0.0.1 --port 0 --data "${dataDir}" --log-level warn; :`;
-  const shell = spawn('sh', ['-c', command], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const shell = spawn('sh', ['-c', command], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const started: number[] = [];
   onTestFinished(() => {
     for (const pid of started) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    if (shell.exitCode === null && shell.signalCode === null) shell.kill('SIGKILL');
   });
   let out = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not start:\n${out}`)), 20_000);
-    shell.stdout.on('data', (d: Buffer) => {
+    const timer = setTimeout(() => reject(new Error(`start.js did not start:\n${out}`)), 20_000);
+    shell.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (m) {
@@ -169,17 +173,42 @@ test('npm start stops its relay when the process that started it goes away', asy
     });
   });
   const [start] = childrenOf(shell.pid!, 'bin/start.js');
-  expect(start).toBeDefined();
-  const [relay] = childrenOf(start!, 'serve');
-  expect(relay).toBeDefined();
-  started.push(start!, relay!);
+  const [relay] = start === undefined ? [] : childrenOf(start, 'serve');
+  if (start === undefined || relay === undefined)
+    throw new Error('start.js or its relay not found');
+  started.push(start, relay);
   expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  return { shell, start, relay, port };
+}
 
+/** The environment without npm's variables: start.js run by hand. */
+function withoutNpm(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
+}
+
+test('npm start stops its relay when the shell npm started it from goes away', async () => {
+  // npm runs the start script through `sh -c`, and a SIGTERM sent to npm alone (a process
+  // manager, a container's stop, `timeout`) ends that shell without reaching bin/start.js.
+  // Here the shell is killed outright.
+  const { shell, start, relay, port } = await startUnderShell({
+    ...withoutNpm(),
+    npm_lifecycle_event: 'start',
+  });
   shell.kill('SIGKILL');
   await eventually(
-    () => expect([isRunning(start!), isRunning(relay!)]).toEqual([false, false]),
+    () => expect([isRunning(start), isRunning(relay)]).toEqual([false, false]),
     15_000,
   );
   // The port is free again: a restart can listen on it.
   await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+}, 60_000);
+
+test('bin/start.js run by hand keeps serving when the shell it was started from goes away', async () => {
+  // As with `nohup node bin/start.js &` and then logging out.
+  const { shell, start, relay, port } = await startUnderShell(withoutNpm());
+  shell.kill('SIGKILL');
+  // Three of start.js's checks of its parent.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  expect([isRunning(start), isRunning(relay)]).toEqual([true, true]);
+  expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
 }, 60_000);
