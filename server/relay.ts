@@ -3,6 +3,7 @@
  * both start it through {@link startRelay}; nothing here reads `process.env` or argv.
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { openAccess, allowedOriginsFor } from './access.ts';
 import { createApi } from './api.ts';
@@ -72,6 +73,15 @@ export function packageVersion(): string {
   return typeof version === 'string' ? version : '0.0.0';
 }
 
+/** Resolves when `port` on `host` can be listened on (it is then let go); rejects as listen would. */
+function canListen(port: number, host: string): Promise<void> {
+  const probe = createServer();
+  return new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
 /** Starts a relay and resolves once it listens. */
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const logger = options.logger ?? silentLogger();
@@ -79,6 +89,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   if (options.publicUrl !== undefined) new URL(options.publicUrl);
   const limits: RoomLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const host = options.host ?? '127.0.0.1';
+  // A port in use, or a host that is not this machine's: refused before the data dir is touched.
+  await canListen(options.port ?? 8080, host);
   let store: ReturnType<typeof openStore>;
   try {
     store = openStore(options.dataDir, {

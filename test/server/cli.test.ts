@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
@@ -61,6 +61,8 @@ describe('qingdan serve', () => {
     const busy = qingdan('serve', '--port', String(relay.port), '--data', `${dir}/other`);
     expect(busy.status).toBe(1);
     expect(busy.stderr).toContain('EADDRINUSE');
+    // Refused before its data dir was made.
+    expect(existsSync(`${dir}/other`)).toBe(false);
   }, 60_000);
 
   test('a data dir that is a file, or inside one, exits 1 naming it, not a stack trace, for every verb', () => {
