@@ -20,7 +20,7 @@ import { expect, onTestFinished, test } from 'vitest';
 import WebSocket from 'ws';
 import { ROOT } from './helpers/build.ts';
 import { eventually } from '../helpers/eventually.ts';
-import { spawnRelay } from './helpers/relay.ts';
+import { listeningPort, spawnRelay } from './helpers/relay.ts';
 
 /**
  * How the started process exits. When the test ends with it still running: SIGTERM, which
@@ -111,37 +111,40 @@ test('npm start builds the client again when its sources changed since it was bu
   expect(await exited).toEqual({ code: 0, signal: null });
 }, 60_000);
 
+/**
+ * The fields of /proc/PID/stat after the command name (which may hold spaces): the state,
+ * then the parent's id, …; null when the process is gone.
+ */
+function procStat(pid: number | string): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
 /** The ids of `pid`'s child processes whose command line contains `arg` (from /proc). */
 function childrenOf(pid: number, arg: string): number[] {
   const children: number[] = [];
   for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
+    if (!/^\d+$/.test(name) || Number(procStat(name)?.[1]) !== pid) continue;
     let argv: string[];
     try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
     } catch {
       continue; // gone meanwhile
     }
-    // The fields after the command name (which may hold spaces): state, then the parent's id.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     // (bin/start.js also runs esbuild's service as a child.)
-    if (ppid === pid && argv.some((a) => a.includes(arg))) children.push(Number(name));
+    if (argv.some((a) => a.includes(arg))) children.push(Number(name));
   }
   return children;
 }
 
 /** Whether the process runs (an exited one waiting to be reaped, a zombie, does not). */
 function isRunning(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return false;
-  }
-  const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-  return state !== 'Z' && state !== 'X';
+  const state = procStat(pid)?.[0];
+  return state !== undefined && state !== 'Z' && state !== 'X';
 }
 
 /**
@@ -160,18 +163,7 @@ async function startUnderShell(
     for (const pid of started) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
     if (shell.exitCode === null && shell.signalCode === null) shell.kill('SIGKILL');
   });
-  let out = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`start.js did not start:\n${out}`)), 20_000);
-    shell.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-  });
+  const { port } = await listeningPort(shell);
   const [start] = childrenOf(shell.pid!, 'bin/start.js');
   const [relay] = start === undefined ? [] : childrenOf(start, 'serve');
   if (start === undefined || relay === undefined)

@@ -43,6 +43,34 @@ export interface RelayProcess {
 }
 
 /**
+ * Resolves with the port of the URL `child` prints on stdout once it listens, and what it had
+ * printed by then; rejects (and kills it) if it exits first or takes over 20 s.
+ */
+export function listeningPort(child: ChildProcess): Promise<{ port: number; out: string }> {
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise<{ port: number; out: string }>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`relay did not start:\n${out}\n${err}`));
+    }, 20_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ port: Number(m[1]), out });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`relay exited with ${code}:\n${out}\n${err}`));
+    });
+  });
+}
+
+/**
  * Runs `command` (by default `bin/qingdan.js serve`) with the serve options on 127.0.0.1 and
  * resolves once it has printed its URL.
  */
@@ -68,27 +96,7 @@ export async function spawnRelay(
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let out = '';
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const actual = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`relay did not start:\n${out}\n${err}`));
-    }, 20_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`relay exited with ${code}:\n${out}\n${err}`));
-    });
-  });
+  const { port: actual, out } = await listeningPort(child);
   // A fresh data dir: the relay printed one admin invite for every plan with its URL.
   const firstToken = /#token=(\S+)/.exec(out)?.[1] ?? null;
   return { child, port: actual, firstToken };
