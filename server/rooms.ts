@@ -38,6 +38,7 @@ import {
   type DecodeLimits,
   type Socket,
 } from './protocol.ts';
+import { applyCheckedUpdate } from './update-check.ts';
 import type { Store, WriteResult } from './store.ts';
 
 /** Limits and timings of the registry. */
@@ -197,10 +198,20 @@ class Room {
     return this._fullState;
   }
 
-  /** Applies a checked update; throws when Yjs does (the doc may then be half-changed). */
-  apply(update: Uint8Array, origin: Connection | null): void {
+  /**
+   * Applies a client's update (already through Y.decodeUpdate); throws when Yjs does, or when
+   * the update would make replicas disagree (see update-check.ts). The doc may then be
+   * half-changed.
+   */
+  applyFromClient(update: Uint8Array, origin: Connection): void {
     this._fullState = undefined;
-    Y.applyUpdate(this.doc, update, origin);
+    applyCheckedUpdate(this.doc, update, origin);
+  }
+
+  /** Applies a stored row; throws when Yjs does (the doc may then be half-changed). */
+  applyStored(update: Uint8Array): void {
+    this._fullState = undefined;
+    Y.applyUpdate(this.doc, update, null);
   }
 
   /** Replaces the doc by a fresh one (after a failed write, to drop what was not stored). */
@@ -828,7 +839,8 @@ export class RoomRegistry {
   /**
    * Applies the turn's updates to their rooms' docs, commits those that applied in one
    * transaction, and only then queues them for relaying. Y.decodeUpdate accepts some updates
-   * that Y.applyUpdate then throws on half-way (found by fuzzing, see test/fixtures/relay/):
+   * that Y.applyUpdate then throws on half-way (found by fuzzing, see test/fixtures/relay/),
+   * and some that apply but would place items differently on other replicas (update-check.ts):
    * such an update is refused (1007), and its room's doc is rebuilt from the store, as it is
    * after a failed write, so the doc never keeps a change that is not stored.
    */
@@ -838,7 +850,7 @@ export class RoomRegistry {
       w.room.pendingWrites -= 1;
       if (w.room.disposed) continue;
       try {
-        w.room.apply(w.update, w.conn);
+        w.room.applyFromClient(w.update, w.conn);
         applied.push(w);
       } catch (error) {
         w.room.needsReload = true;
@@ -923,7 +935,7 @@ export class RoomRegistry {
   private _applyStored(room: Room, updates: readonly Uint8Array[]): void {
     for (const update of updates) {
       try {
-        room.apply(update, null);
+        room.applyStored(update);
       } catch (error) {
         // A stored row that does not apply (rows are applied before they are stored, so this
         // is not expected): keep serving the rest of the plan.
