@@ -202,7 +202,7 @@ export function updateTask(doc: Y.Doc, id: string, patch: TaskFields, opts: OpOp
     if (patch.owners !== undefined) scalars.push([K.owners, [...new Set(patch.owners)]]);
     if (patch.deadline !== undefined) scalars.push([K.deadline, cleanDeadline(patch.deadline)]);
     for (const [key, value] of scalars) {
-      if (JSON.stringify(task.get(key)) === JSON.stringify(value)) continue;
+      if (sameJson(task.get(key), value)) continue;
       task.set(key, value);
       changed = true;
     }
@@ -531,5 +531,17 @@ function newId(taken: (id: string) => boolean): string {
       ? c.randomUUID().replace(/-/g, '').slice(0, 20)
       : Math.random().toString(36).slice(2, 14) + Math.random().toString(36).slice(2, 10);
     if (!taken(id)) return id;
+  }
+}
+
+/**
+ * Whether two field values serialise alike. A peer may have stored what JSON cannot hold (a
+ * BigInt: Yjs carries it): that never equals what the user sets, which replaces it.
+ */
+function sameJson(stored: unknown, value: unknown): boolean {
+  try {
+    return JSON.stringify(stored) === JSON.stringify(value);
+  } catch {
+    return false;
   }
 }

@@ -507,6 +507,34 @@ describe('readPlan on malformed peer data', () => {
     addTask(doc, null, { id: 'after' }, { after: 'junk' });
     expect(readPlan(doc).tasks.map((t) => t.id)).toContain('after');
   });
+
+  it('lets the user overwrite fields a peer filled with values JSON cannot hold', () => {
+    const doc = peer(1);
+    addTask(doc, null, { id: 't', title: '任务' });
+    addBranch(doc, { id: 'b1', name: '第一支部' });
+    doc.transact(() => {
+      const task = tasksOf(doc).get('t') as Y.Map<unknown>;
+      for (const key of ['number', 'lead', 'assignee', 'status', 'owners', 'deadline'])
+        task.set(key, 7n);
+    });
+    expect(readTask(doc, 't')).toMatchObject({ status: 'todo', owners: [], deadline: {} });
+    updateTask(doc, 't', {
+      number: '一',
+      lead: '张三',
+      assignee: '李四',
+      status: 'done',
+      owners: ['b1'],
+      deadline: { text: '6月底前' },
+    });
+    expect(readTask(doc, 't')).toMatchObject({
+      number: '一',
+      lead: '张三',
+      assignee: '李四',
+      status: 'done',
+      owners: ['b1'],
+      deadline: { text: '6月底前' },
+    });
+  });
 });
 
 describe('the cached tree', () => {
