@@ -17,6 +17,7 @@ import {
 import { PLAN_ID_PATTERN } from './http.ts';
 import { readPolicyFile } from './import-file.ts';
 import { openStore } from './store.ts';
+import { DataDirError, asDataDirError } from './tokens.ts';
 
 /** Where the command writes. */
 export interface ImportCommandIo {
@@ -126,9 +127,12 @@ export async function runImportCommand(
   try {
     store = openStore(dataDir);
   } catch (error) {
-    // A data dir that is a file, or one we may not write: say so, do not crash.
+    // A data dir that is a file, or one we may not write: say so as the other verbs do.
+    const unusable = asDataDirError(dataDir, error);
     io.stderr.write(
-      `qingdan import: cannot open the store in ${dataDir}: ${(error as Error).message}\n`,
+      unusable instanceof DataDirError
+        ? `qingdan import: ${unusable.message}\n`
+        : `qingdan import: cannot open the store in ${dataDir}: ${(error as Error).message}\n`,
     );
     return EXIT_REFUSED;
   }

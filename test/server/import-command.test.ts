@@ -142,7 +142,11 @@ describe('qingdan import FILE --plan ID', () => {
     const notADir = tempFile('data', 'a file, not a directory');
     const r = await run(seed(), '--plan', 'p1', '--data', notADir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('cannot open the store');
+    // In the words the other verbs use (test/server/cli.test.ts).
+    expect(r.stderr).toMatch(/^qingdan import: cannot use the data dir /);
+    expect(r.stderr).toContain(notADir);
+    expect(r.stderr).toContain('must be a directory this user can write to');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('creates nothing, not even the data dir, from bad input', async () => {
