@@ -160,6 +160,17 @@ function decodeUpdatePayload(update: Uint8Array): boolean {
   } catch (cause) {
     throw new ProtocolError('update does not decode', { cause });
   }
+  // Yjs never writes an empty struct or deletion, and takes both: an empty struct shares its
+  // id with the next one, and an empty deletion makes the state Yjs encodes for late joiners
+  // throw when applied (found by fuzzing, see test/fixtures/relay/).
+  for (const struct of decoded.structs) {
+    if (!(struct.length > 0)) throw new ProtocolError('update holds an empty item');
+  }
+  for (const ranges of decoded.ds.clients.values()) {
+    for (const range of ranges) {
+      if (!(range.len > 0)) throw new ProtocolError('update deletes an empty range');
+    }
+  }
   return decoded.structs.length === 0 && decoded.ds.clients.size === 0;
 }
 

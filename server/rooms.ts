@@ -199,13 +199,14 @@ class Room {
   }
 
   /**
-   * Applies a client's update (already through Y.decodeUpdate); throws when Yjs does, or when
-   * the update would make replicas disagree (see update-check.ts). The doc may then be
+   * Applies a client's update (already through Y.decodeUpdate) and returns what to store and
+   * relay: the update, or what it placed when it left items pending (see update-check.ts).
+   * Throws when Yjs does, or when the update would make replicas disagree; the doc may then be
    * half-changed.
    */
-  applyFromClient(update: Uint8Array, origin: Connection): void {
+  applyFromClient(update: Uint8Array, origin: Connection): Uint8Array {
     this._fullState = undefined;
-    applyCheckedUpdate(this.doc, update, origin);
+    return applyCheckedUpdate(this.doc, update, origin);
   }
 
   /** Applies a stored row; throws when Yjs does (the doc may then be half-changed). */
@@ -850,8 +851,8 @@ export class RoomRegistry {
       w.room.pendingWrites -= 1;
       if (w.room.disposed) continue;
       try {
-        w.room.applyFromClient(w.update, w.conn);
-        applied.push(w);
+        const placed = w.room.applyFromClient(w.update, w.conn);
+        applied.push(placed === w.update ? w : { ...w, update: placed });
       } catch (error) {
         w.room.needsReload = true;
         this.metrics.error('apply_update');

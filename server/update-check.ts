@@ -21,10 +21,13 @@
  * rightOrigin. The walks pass only the items inserted concurrently at that spot.
  *
  * Items an update adds whose neighbours the doc lacks are kept pending by Yjs, and integrated
- * in the transaction of whichever later update brings those neighbours. They are not checked
- * then: refusing that update would refuse its sender for somebody else's item. Nor is an
- * update that leaves items pending refused: a client whose own copy holds pending items (a
- * damaged local store) sends them in every sync reply, and it would never get its edits in.
+ * in the transaction of whichever later update brings those neighbours, unchecked: refusing
+ * that update would refuse its sender for somebody else's item. So the relay keeps nothing
+ * pending. A client only ever builds on what it got from the relay, and its sync reply
+ * carries all the relay lacks, so what stays pending is what its own copy could not place
+ * either (a damaged local store), or a forgery. Refusing such an update would shut that client
+ * out for good, as it sends the same items in every sync reply; instead the pending items are
+ * dropped, and only what the update did place is stored and relayed.
  */
 import * as Y from 'yjs';
 
@@ -45,16 +48,17 @@ const MAX_WALK_STEPS = 200_000;
 type Struct = Y.Item | Y.GC | Y.Skip;
 
 /**
- * Applies `update` (already checked with Y.decodeUpdate) to `doc`. Throws what Yjs throws, or
- * {@link UpdateRefused} when the update's items contradict their own references. Either way
- * the doc may be half-changed.
+ * Applies `update` (already checked with Y.decodeUpdate) to `doc`, and returns what to store
+ * and relay: `update` itself, or, when it left items pending, only what it placed. Throws what
+ * Yjs throws, or {@link UpdateRefused} when the update's items contradict their own
+ * references. Either way the doc may be half-changed.
  */
 export function applyCheckedUpdate(
   doc: Y.Doc,
   update: Uint8Array,
   origin: unknown,
   walkBudget = MAX_WALK_STEPS,
-): void {
+): Uint8Array {
   const store = doc.store;
   const pendingBefore = store.pendingStructs !== null || store.pendingDs !== null;
   // Yjs records each client's clock before and after each transaction anyway. One update can
@@ -71,10 +75,18 @@ export function applyCheckedUpdate(
   } finally {
     doc.off('afterTransaction', grab);
   }
-  if (first === undefined || last === undefined) return;
+  if (first === undefined || last === undefined) return update;
   const beforeState = first.beforeState;
   const afterState = last.afterState;
-  // With items pending before, some of those added may be theirs: check only this update's.
+  let placed = update;
+  if (!pendingBefore && (store.pendingStructs !== null || store.pendingDs !== null)) {
+    store.pendingStructs = null;
+    store.pendingDs = null;
+    // All the doc holds past where it was (its whole delete set comes along: harmless).
+    placed = Y.encodeStateAsUpdate(doc, Y.encodeStateVector(beforeState));
+  }
+  // With items pending before (stored before the relay dropped them), some of those added may
+  // be theirs: check only this update's.
   const own = pendingBefore ? Y.parseUpdateMeta(update) : undefined;
   let budget = walkBudget;
   for (const [client, after] of afterState) {
@@ -99,9 +111,10 @@ export function applyCheckedUpdate(
       if (struct.id.clock >= to) break;
       if (!(struct instanceof Y.Item)) continue;
       budget = checkItem(store, struct, budget);
-      if (budget < 0) return;
+      if (budget < 0) return placed;
     }
   }
+  return placed;
 }
 
 /** Whether a struct lies wholly before `clock`. */

@@ -1,9 +1,10 @@
 /**
  * Fuzzes the relay's update path: mutates valid edits byte by byte and, for every mutated
- * update that Yjs takes (and, unless --no-check, that server/update-check.ts lets through),
+ * update that Yjs takes (and, unless --no-check, that the relay's decoder and
+ * server/update-check.ts let through),
  * checks that a doc rebuilt from the result's state (a late joiner, the compacted plan) and
- * one that reloads the stored rows read the same as the live doc, and that the content can
- * be read. Prints the counts; writes what it finds as sync frames into test-results/fuzz/.
+ * one that reloads the stored rows (loads at all, and) read the same as the live doc, and
+ * that the content can be read. Prints the counts; writes what it finds as sync frames into test-results/fuzz/.
  * Anything it finds belongs in test/fixtures/relay/ (see the README there).
  *
  *   npm run fuzz -- [--seed N] [--count N] [--base plan|fixture] [--edits N] [--no-check]
@@ -15,6 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { decodeClientMessage } from '../../server/protocol.ts';
 import { UpdateRefused, applyCheckedUpdate } from '../../server/update-check.ts';
 
 const { values } = parseArgs({
@@ -172,9 +174,10 @@ function asFrame(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
-const counts = { mutated: 0, taken: 0, refused: 0, diverged: 0, unreadable: 0 };
+const LIMITS = { maxAwarenessStateLength: 1000, maxAwarenessEntriesPerMessage: 10 };
+const counts = { mutated: 0, taken: 0, refused: 0, diverged: 0, unreadable: 0, unloadable: 0 };
 mkdirSync(OUT, { recursive: true });
-function found(kind: 'diverged' | 'unreadable', update: Uint8Array): void {
+function found(kind: 'diverged' | 'unreadable' | 'unloadable', update: Uint8Array): void {
   counts[kind] += 1;
   const name = `${kind}-${values.base}-${values.seed}-${counts[kind]}.frame`;
   if (counts[kind] <= 20) writeFileSync(`${OUT}${name}`, asFrame(update));
@@ -184,14 +187,18 @@ for (let i = 0; i < Number(values.count); i++) {
   const update = mutate(validUpdate());
   counts.mutated += 1;
   try {
-    Y.decodeUpdate(update);
+    // As the relay decodes a frame (without the relay, what Yjs's own decoder takes).
+    if (values['no-check']) Y.decodeUpdate(update);
+    else decodeClientMessage(asFrame(update), LIMITS);
   } catch {
     continue;
   }
   const live = docWith(base);
+  // What the relay would store and relay.
+  let stored = update;
   try {
     if (values['no-check']) Y.applyUpdate(live, update);
-    else applyCheckedUpdate(live, update, null);
+    else stored = applyCheckedUpdate(live, update, null);
   } catch (error) {
     if (error instanceof UpdateRefused) counts.refused += 1;
     live.destroy();
@@ -206,8 +213,15 @@ for (let i = 0; i < Number(values.count); i++) {
     live.destroy();
     continue;
   }
-  const joiner = docWith(Y.encodeStateAsUpdate(live));
-  const reloaded = docWith(base, update);
+  let joiner: Y.Doc;
+  let reloaded: Y.Doc;
+  try {
+    joiner = docWith(Y.encodeStateAsUpdate(live));
+    reloaded = docWith(base, stored);
+  } catch {
+    found('unloadable', update);
+    continue;
+  }
   if (contentOf(joiner) !== seen || contentOf(reloaded) !== seen) found('diverged', update);
   for (const d of [live, joiner, reloaded]) d.destroy();
 }

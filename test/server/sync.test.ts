@@ -130,6 +130,32 @@ describe('sync between stock y-websocket clients', () => {
     expect(await relay.store.hasPlan('plan-two')).toBe(false);
   });
 
+  test('a client whose copy holds items it cannot place still syncs; those items stay with it', async () => {
+    // A damaged local store: an insert whose predecessor is lost. Yjs keeps it pending and
+    // sends it in every sync reply.
+    const author = new Y.Doc();
+    const inserts: Uint8Array[] = [];
+    author.on('update', (u: Uint8Array) => inserts.push(u));
+    author.getText('t').insert(0, '党建');
+    author.getText('t').insert(2, '工作');
+    const damaged = new Y.Doc();
+    Y.applyUpdate(damaged, inserts[1]!);
+    damaged.getMap('tasks').set('offline', 'edit');
+    expect(damaged.store.pendingStructs).not.toBeNull();
+
+    const a = client('plan-pending', damaged);
+    await a.synced();
+    a.doc.getMap('tasks').set('online', 'edit');
+    const b = client('plan-pending');
+    await eventually(() => expect(snapshot(b.doc)).toEqual({ offline: 'edit', online: 'edit' }));
+    expect(b.doc.store.pendingStructs).toBeNull();
+    expect(a.provider.wsconnected).toBe(true);
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, (await relay.store.loadState('plan-pending'))!);
+    expect(stored.getMap('tasks').toJSON()).toEqual({ offline: 'edit', online: 'edit' });
+    expect(stored.store.pendingStructs).toBeNull();
+  });
+
   test('awareness appears for others and disappears when its client leaves', async () => {
     const a = client('plan-aw');
     const b = client('plan-aw');

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import * as decoding from 'lib0/decoding';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
+import { ProtocolError, decodeClientMessage } from '../../server/protocol.ts';
 import { UpdateRefused, applyCheckedUpdate } from '../../server/update-check.ts';
 import { REPO_ROOT } from '../helpers/relay.ts';
 
@@ -77,6 +78,20 @@ describe('updates whose items contradict their own neighbours', () => {
   });
 });
 
+test('an empty struct breaks the state late joiners get; the decoder refuses it', () => {
+  const frame = read('update-empty-struct-on-plan-state.frame');
+  const update = updateOfFrame(frame);
+  // Yjs takes it, and the doc's delete set then holds an empty range. Only the update's
+  // pending deletion, merged over it, kept the encoded state loadable; once the relay drops
+  // what is pending, nobody can apply the state it sends late joiners.
+  const live = docWith(read('plan-state.update'));
+  applyCheckedUpdate(live, update, null);
+  expect(() => docWith(Y.encodeStateAsUpdate(live))).toThrow();
+  const limits = { maxAwarenessStateLength: 1000, maxAwarenessEntriesPerMessage: 10 };
+  expect(() => decodeClientMessage(frame, limits)).toThrow(ProtocolError);
+  expect(() => decodeClientMessage(frame, limits)).toThrow(/empty/);
+});
+
 test('past its walk budget the check lets the rest of an update through', () => {
   // A valid update must never be refused; one that needs more walking than the budget is let
   // through. With no budget at all, even a diverging one is.
@@ -87,34 +102,75 @@ test('past its walk budget the check lets the rest of an update through', () => 
 });
 
 describe('updates that need items the doc lacks', () => {
-  test('are kept pending, not refused, and join in when those items arrive', () => {
+  /** Two inserts by one author: the second needs the first. */
+  function twoEdits(): [Uint8Array, Uint8Array] {
     const author = new Y.Doc();
     const updates: Uint8Array[] = [];
     author.on('update', (u: Uint8Array) => updates.push(u));
     author.getText('t').insert(0, '党建');
     author.getText('t').insert(2, '工作');
+    return [updates[0]!, updates[1]!];
+  }
+
+  test('keep what they place; what they cannot place is dropped, not stored or relayed', () => {
+    const [first, second] = twoEdits();
+    const other = new Y.Doc();
+    other.getMap('meta').set('title', '实施意见');
+    const update = Y.mergeUpdates([second, Y.encodeStateAsUpdate(other)]);
+
     const relay = new Y.Doc();
-    applyCheckedUpdate(relay, updates[1]!, null);
-    expect(relay.store.pendingStructs).not.toBeNull();
-    applyCheckedUpdate(relay, updates[0]!, null);
+    const placed = applyCheckedUpdate(relay, update, null);
+    expect(relay.store.pendingStructs).toBeNull();
+    // What goes to the store and to the others: the title, not the stranded insert.
+    const receiver = docWith(placed);
+    expect(receiver.getMap('meta').get('title')).toBe('实施意见');
+    expect(receiver.store.pendingStructs).toBeNull();
+    // When what it needed arrives, the dropped insert does not come back with it.
+    applyCheckedUpdate(relay, first, null);
+    expect(relay.getText('t').toString()).toBe('党建');
+  });
+
+  test('an update that places everything is stored as it came', () => {
+    const [first, second] = twoEdits();
+    const relay = new Y.Doc();
+    expect(applyCheckedUpdate(relay, first, null)).toBe(first);
+    expect(applyCheckedUpdate(relay, second, null)).toBe(second);
     expect(relay.getText('t').toString()).toBe('党建工作');
   });
 
-  test('an item that was pending is not blamed on the update that brings its neighbour', () => {
+  test('a diverging item sent ahead of its neighbour never gets in', () => {
     const seed = read('base-state.update');
     // The diverging item of a fixture, moved to its client's clock 1: pending until clock 0.
-    const pendingBad = updateOfFrame(read('update-diverges-left-not-left.frame'));
-    expect(Y.decodeUpdate(pendingBad).structs[0]!.id).toEqual({ client: 12, clock: 0 });
-    pendingBad[3] = 1;
+    const ahead = updateOfFrame(read('update-diverges-left-not-left.frame'));
+    expect(Y.decodeUpdate(ahead).structs[0]!.id).toEqual({ client: 12, clock: 0 });
+    ahead[3] = 1;
     const relay = docWith(seed);
-    applyCheckedUpdate(relay, pendingBad, null);
+    applyCheckedUpdate(relay, ahead, null);
+    expect(relay.store.pendingStructs).toBeNull();
+
+    const next = docWith(seed);
+    next.clientID = 12;
+    const before = Y.encodeStateVector(next);
+    next.getText('t').insert(0, '!');
+    applyCheckedUpdate(relay, Y.encodeStateAsUpdate(next, before), null);
+    expect(relay.getText('t').toString()).toBe(`!${docWith(seed).getText('t').toString()}`);
+    expect(contentOf(docWith(Y.encodeStateAsUpdate(relay)))).toEqual(contentOf(relay));
+  });
+
+  test('items pending from rows stored earlier are not blamed on the update that places them', () => {
+    const seed = read('base-state.update');
+    const ahead = updateOfFrame(read('update-diverges-left-not-left.frame'));
+    ahead[3] = 1;
+    // Loaded from the store as it was before the relay dropped pending items.
+    const relay = docWith(seed, ahead);
     expect(relay.store.pendingStructs).not.toBeNull();
 
     const innocent = docWith(seed);
     innocent.clientID = 12;
     const before = Y.encodeStateVector(innocent);
     innocent.getText('t').insert(0, '!');
-    applyCheckedUpdate(relay, Y.encodeStateAsUpdate(innocent, before), null);
+    const update = Y.encodeStateAsUpdate(innocent, before);
+    expect(applyCheckedUpdate(relay, update, null)).toBe(update);
     expect(relay.store.pendingStructs).toBeNull();
     expect(relay.getText('t').toString()).toContain('!');
   });
