@@ -199,7 +199,7 @@ class Room {
   }
 
   /**
-   * Applies a client's update (already through Y.decodeUpdate) and returns what to store and
+   * Applies a client's update (already through the decoder) and returns what to store and
    * relay: the update, or what it placed when it left items pending (see update-check.ts).
    * Throws when Yjs does, or when the update would make replicas disagree; the doc may then be
    * half-changed.

@@ -11,7 +11,8 @@
  * Replicas then hold different plans for good: sync exchanges missing items, never positions.
  * Byte-flipping fuzzing found such updates in 1 in 130–510 of those Yjs accepted
  * (test/fixtures/relay/update-diverges-*.frame). It also found items of length 0, after which
- * two items share an id; the check refuses those too.
+ * two items share an id: the relay's decoder refuses those, and this check any gap or overlap
+ * in a client's structs.
  *
  * The check, once the update is in: for each item it added, the item `origin` names must be
  * in the same list (same parent, same map key) and found by walking left from the item, and
@@ -48,7 +49,7 @@ const MAX_WALK_STEPS = 200_000;
 type Struct = Y.Item | Y.GC | Y.Skip;
 
 /**
- * Applies `update` (already checked with Y.decodeUpdate) to `doc`, and returns what to store
+ * Applies `update` (already through the relay's decoder) to `doc`, and returns what to store
  * and relay: `update` itself, or, when it left items pending, only what it placed. Throws what
  * Yjs throws, or {@link UpdateRefused} when the update's items contradict their own
  * references. Either way the doc may be half-changed.
