@@ -8,6 +8,8 @@ import {
   STATUSES,
   TEXT_FIELDS,
   branchesOf,
+  entriesOf,
+  entryAt,
   isIsoDate,
   metaOf,
   ownersOf,
@@ -266,7 +268,7 @@ export function restoreTask(doc: Y.Doc, id: string, opts: OpOptions = {}): boole
   doc.transact(() => {
     let at: string | null = id;
     for (let i = 0; at !== null && i <= tree.parentOf.size; i += 1) {
-      const t = tasks.get(at);
+      const t = entryAt(tasks, at);
       if (t && t.get(K.deleted) === true) {
         t.set(K.deleted, false);
         t.delete(K.deletedBy);
@@ -291,7 +293,7 @@ export function addBranch(doc: Y.Doc, branch: NewBranch, opts: OpOptions = {}): 
   }
   const id = branch.id ?? newId((candidate) => branches.has(candidate));
   let last: string | null = null;
-  for (const b of branches.values()) {
+  for (const [, b] of entriesOf(branches)) {
     const r = rankOf(b);
     if (r !== '' && (last === null || r > last)) last = r;
   }
@@ -331,7 +333,7 @@ export function removeBranch(doc: Y.Doc, id: string, opts: OpOptions = {}): void
   const b = requireBranch(doc, id);
   doc.transact(() => {
     b.set(K.deleted, true);
-    for (const task of tasksOf(doc).values()) {
+    for (const [, task] of entriesOf(tasksOf(doc))) {
       const owners = ownersOf(task.get(K.owners));
       if (owners.includes(id))
         task.set(
@@ -368,7 +370,7 @@ function setText(task: TaskMap, field: TextField, next: string): boolean {
 }
 
 function requireTask(doc: Y.Doc, id: string): TaskMap {
-  const task = typeof id === 'string' ? tasksOf(doc).get(id) : undefined;
+  const task = typeof id === 'string' ? entryAt(tasksOf(doc), id) : undefined;
   if (task === undefined) throw new AppError('not-found', `no task ${String(id)}`);
   return task;
 }
@@ -379,7 +381,7 @@ function requireVisible(doc: Y.Doc, tree: ResolvedTree, id: string): void {
 }
 
 function requireBranch(doc: Y.Doc, id: string): BranchMap {
-  const b = typeof id === 'string' ? branchesOf(doc).get(id) : undefined;
+  const b = typeof id === 'string' ? entryAt(branchesOf(doc), id) : undefined;
   if (b === undefined || b.get(K.deleted) === true)
     throw new AppError('not-found', `no branch ${String(id)}`);
   return b;
@@ -407,7 +409,7 @@ function checkBranchName(doc: Y.Doc, name: unknown, self: string | null): string
   checkString('name', name, MAX_SHORT);
   const trimmed = wellFormed((name as string).trim());
   if (trimmed === '') throw new AppError('invalid-value', 'a branch needs a name');
-  for (const [id, b] of branchesOf(doc))
+  for (const [id, b] of entriesOf(branchesOf(doc)))
     if (id !== self && b.get(K.deleted) !== true && str(b.get('name')) === trimmed)
       throw new AppError('duplicate-name', `a branch named “${trimmed}” exists`);
   return trimmed;
@@ -433,7 +435,7 @@ function checkTaskFields(doc: Y.Doc, fields: TaskFields): TaskFields {
       throw new AppError('invalid-value', 'owners must be a list of branch ids');
     const branches = branchesOf(doc);
     for (const o of fields.owners) {
-      const b = typeof o === 'string' ? branches.get(o) : undefined;
+      const b = typeof o === 'string' ? entryAt(branches, o) : undefined;
       if (b === undefined || b.get(K.deleted) === true)
         throw new AppError('unknown-branch', `no branch ${String(o)}`);
     }

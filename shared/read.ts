@@ -4,6 +4,8 @@ import {
   branchesOf,
   compareByRank,
   deadlineOf,
+  entriesOf,
+  entryAt,
   metaOf,
   ownersOf,
   rankOf,
@@ -102,7 +104,7 @@ export function readPlan(doc: Y.Doc): Plan {
 /** The live branches, in order. */
 export function readBranches(doc: Y.Doc): Branch[] {
   const list: { id: string; rank: string; b: Y.Map<unknown> }[] = [];
-  for (const [id, b] of branchesOf(doc)) {
+  for (const [id, b] of entriesOf(branchesOf(doc))) {
     if (b.get(K.deleted) === true) continue;
     list.push({ id, rank: rankOf(b), b });
   }
@@ -116,7 +118,7 @@ export function readBranches(doc: Y.Doc): Branch[] {
 
 /** One task's fields, or null when there is no such task. Deleted tasks are read too. */
 export function readTask(doc: Y.Doc, id: string): Task | null {
-  const task = tasksOf(doc).get(id);
+  const task = entryAt(tasksOf(doc), id);
   if (task === undefined) return null;
   return readTaskMap(id, task, new Set(readBranches(doc).map((b) => b.id)));
 }

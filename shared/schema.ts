@@ -76,6 +76,26 @@ export function branchesOf(doc: Y.Doc): Y.Map<BranchMap> {
   return doc.getMap<BranchMap>(BRANCHES);
 }
 
+/**
+ * The task (or branch) stored under `id`, or undefined when there is none. A peer may have
+ * stored anything under an id; only a Y.Map is a task or branch, anything else is skipped
+ * everywhere, alike on every replica.
+ */
+export function entryAt<T>(map: Y.Map<T>, id: string): Y.Map<unknown> | undefined {
+  const value: unknown = map.get(id);
+  return value instanceof Y.Map ? (value as Y.Map<unknown>) : undefined;
+}
+
+/** The tasks (or branches) of a map: its entries that are a Y.Map (see {@link entryAt}). */
+export function entriesOf<T>(map: Y.Map<T>): [string, Y.Map<unknown>][] {
+  const out: [string, Y.Map<unknown>][] = [];
+  for (const id of map.keys()) {
+    const entry = entryAt(map, id);
+    if (entry !== undefined) out.push([id, entry]);
+  }
+  return out;
+}
+
 /** Reads a value tolerantly: a peer may have written anything under any key. */
 export function str(value: unknown): string {
   if (typeof value === 'string') return value;

@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { K, compareByRank, posOf, rankOf, tasksOf, type TaskMap } from './schema.ts';
+import { K, compareByRank, entryAt, posOf, rankOf, tasksOf, type TaskMap } from './schema.ts';
 
 /**
  * The tree as every replica with the same Yjs state sees it: parents after cycle repair,
@@ -126,7 +126,8 @@ export function transactKeepingTree(doc: Y.Doc, origin: unknown, write: () => vo
  */
 function computeTree(doc: Y.Doc): MutableTree {
   const tasks = tasksOf(doc);
-  const ids = [...tasks.keys()].sort();
+  const isTask = (id: string): boolean => entryAt(tasks, id) !== undefined;
+  const ids = [...tasks.keys()].filter(isTask).sort();
   const parent = new Map<string, string | null>();
   const seq = new Map<string, number>();
   const prev = new Map<string, string | null>();
@@ -136,7 +137,7 @@ function computeTree(doc: Y.Doc): MutableTree {
     maxSeq = Math.max(maxSeq, pos.seq);
     parent.set(
       id,
-      pos.parent !== null && pos.parent !== id && tasks.has(pos.parent) ? pos.parent : null,
+      pos.parent !== null && pos.parent !== id && isTask(pos.parent) ? pos.parent : null,
     );
     seq.set(id, pos.seq);
     prev.set(id, pos.prev);
@@ -156,7 +157,7 @@ function computeTree(doc: Y.Doc): MutableTree {
         if (s > v || (s === v && id > victim)) victim = id;
       }
       const back = prev.get(victim) ?? null;
-      if (!fellBack.has(victim) && back !== null && back !== victim && tasks.has(back)) {
+      if (!fellBack.has(victim) && back !== null && back !== victim && isTask(back)) {
         fellBack.add(victim);
         parent.set(victim, back);
       } else {

@@ -5,8 +5,10 @@ import {
   LOCAL_EDIT,
   addBranch,
   addTask,
+  branchesOf,
   createPlan,
   moveTask,
+  readBranches,
   readPlan,
   readTask,
   readTrash,
@@ -506,6 +508,45 @@ describe('readPlan on malformed peer data', () => {
     expect(readTask(doc, 'orphan')?.title).toBe('孤儿任务');
     addTask(doc, null, { id: 'after' }, { after: 'junk' });
     expect(readPlan(doc).tasks.map((t) => t.id)).toContain('after');
+  });
+
+  it('skips whatever a peer stored under a task or branch id that is not a map', () => {
+    const doc = peer(1);
+    addTask(doc, null, { id: 'ok', title: '正常' });
+    addTask(doc, 'ok', { id: 'child', title: '子任务' });
+    addBranch(doc, { id: 'b1', name: '第一支部' });
+    doc.transact(() => {
+      const tasks = tasksOf(doc) as unknown as Y.Map<unknown>;
+      tasks.set('str', 'a string');
+      tasks.set('num', 42);
+      tasks.set('text', new Y.Text('文字'));
+      tasks.set('arr', Y.Array.from([1, 2]));
+      const under = new Y.Map<unknown>();
+      under.set('pos', { parent: 'text', seq: 1, prev: 'str' });
+      under.set('title', '挂在文字下');
+      tasks.set('under', under);
+      const branches = branchesOf(doc) as unknown as Y.Map<unknown>;
+      branches.set('b-str', 'not a branch');
+      branches.set('b-text', new Y.Text('支部'));
+    });
+    const idsOf = (nodes: readonly TaskNode[]): string[] =>
+      nodes.flatMap((n) => [n.id, ...idsOf(n.children)]);
+    // Reads see the tasks and branches there are; a task hung under a non-task is top level.
+    expect(idsOf(readPlan(doc).tasks).sort()).toEqual(['child', 'ok', 'under']);
+    expect(readBranches(doc).map((b) => b.id)).toEqual(['b1']);
+    expect(readTask(doc, 'str')).toBeNull();
+    expect(readTrash(doc)).toEqual([]);
+    // Writes treat the other entries as absent, and work on the rest.
+    expectRefused(doc, 'not-found', () => updateTask(doc, 'text', { title: 'x' }));
+    expectRefused(doc, 'not-found', () => moveTask(doc, 'ok', 'arr'));
+    expectRefused(doc, 'unknown-branch', () => updateTask(doc, 'ok', { owners: ['b-str'] }));
+    updateTask(doc, 'under', { owners: ['b1'] });
+    removeTask(doc, 'ok');
+    expect(readTrash(doc).map((t) => t.id)).toEqual(['ok']);
+    restoreTask(doc, 'child');
+    addBranch(doc, { name: '第二支部' });
+    removeBranch(doc, 'b1');
+    expect(readTask(doc, 'under')?.owners).toEqual([]);
   });
 
   it('lets the user overwrite fields a peer filled with values JSON cannot hold', () => {
