@@ -18,7 +18,7 @@ export function roleLabel(role: Role): string {
 /**
  * The user's role on the plan, and what to do when the relay does not let this device in:
  * no invite, an expired or revoked one, one for another plan — with a field to paste a new
- * invite link. Edits stay on this device meanwhile.
+ * invite link — or refuses what it sends. Edits stay on this device meanwhile.
  *
  * @fires invite-given - (from cl-invite-paste) a pasted invite's token
  */
@@ -93,12 +93,18 @@ export class ClAccess extends LitElement {
             ? msg('此邀请不适用于这份清单：请向管理员索取这份清单的邀请链接。', {
                 id: 'access.forbidden',
               })
-            : msg('您只有查看权限：本设备上对此清单的更改不会发送到服务器。', {
-                id: 'access.read-only',
-              });
+            : state === 'rejected'
+              ? msg(
+                  '服务器拒绝接收本设备发送的数据，本设备上的更改无法同步。请打印或导出清单保存您的更改，并联系管理员。',
+                  { id: 'access.rejected' },
+                )
+              : msg('您只有查看权限：本设备上对此清单的更改不会发送到服务器。', {
+                  id: 'access.read-only',
+                });
+    const invite = state !== 'read-only' && state !== 'rejected';
     return html`<div class="problem" role="alert">
       <p>${text}</p>
-      ${state === 'read-only' ? nothing : html`<cl-invite-paste></cl-invite-paste>`}
+      ${invite ? html`<cl-invite-paste></cl-invite-paste>` : nothing}
     </div>`;
   }
 }

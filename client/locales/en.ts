@@ -116,6 +116,8 @@ export const templates = {
     'This invite is not for this plan: ask an admin for an invite link to this plan.',
   'access.read-only':
     'You can only view this plan: changes made on this device are not sent to the server.',
+  'access.rejected':
+    'The server refuses the data this device sends, so changes made on this device cannot sync. Print or export the plan to keep your changes, and contact an admin.',
   'invite.paste-label': 'Invite link',
   'invite.paste-button': 'Use invite',
   'invite.paste-bad': 'This is not a valid invite link.',

@@ -7,13 +7,25 @@ import { checkToken, decodeInvite, type InviteClaims, type Role } from './invite
  * - `none`: no token on this device: the plan stays local until an invite is given;
  * - `refused`: expired or revoked (HTTP 401 / close 4401): ask for a new invite;
  * - `forbidden`: the token is for another plan (403);
- * - `read-only`: a viewer's device holds changes the relay will not take (close 4403).
+ * - `read-only`: a viewer's device holds changes the relay will not take (close 4403);
+ * - `rejected`: the relay refuses what this device sends (close 1007, again on every
+ *   reconnect): its copy holds an update the relay will never take, a damaged local store or
+ *   a fault, and every later edit of this device would go with it and be refused too.
  */
-export type Access = 'ok' | 'none' | 'refused' | 'forbidden' | 'read-only';
+export type Access = 'ok' | 'none' | 'refused' | 'forbidden' | 'read-only' | 'rejected';
 
 /** Close codes of the relay (server/protocol.ts). */
 const CLOSE_UNAUTHORIZED = 4401;
 const CLOSE_FORBIDDEN = 4403;
+const CLOSE_INVALID_PAYLOAD = 1007;
+
+/**
+ * The provider resends the same data on every reconnect, so a refusal that comes back this
+ * many times in a row, each within `REJECTED_WITHIN_MS` of the connection opening, will not
+ * go away by retrying.
+ */
+const REJECTIONS_BEFORE_STOP = 3;
+const REJECTED_WITHIN_MS = 10_000;
 
 /**
  * Watches a plan's connection for refusals. A browser cannot read the status of a refused
@@ -27,13 +39,19 @@ export class AccessWatch {
   private _token: string | null = null;
   private _provider: WebsocketProvider | null = null;
   private _opened = false;
+  private _openedAt = 0;
+  /** 1007 closes in a row, each soon after the connection opened. */
+  private _rejections = 0;
   private _checking = false;
   private _disposed = false;
   private readonly _target: EventTarget & { readonly planId: string };
   private readonly _off: (() => void)[] = [];
 
-  constructor(target: EventTarget & { readonly planId: string }) {
+  private readonly _now: () => number;
+
+  constructor(target: EventTarget & { readonly planId: string }, now: () => number = Date.now) {
     this._target = target;
+    this._now = now;
   }
 
   /** The token in use (the invite panel calls the relay's API with it). */
@@ -66,12 +84,20 @@ export class AccessWatch {
     const onStatus = ({ status }: { status: string }): void => {
       if (status === 'connected') {
         this._opened = true;
+        this._openedAt = this._now();
         if (this.state !== 'ok') this._set('ok');
       }
     };
-    const onClose = (): void => {
+    const onClose = (event: { readonly code: number } | null): void => {
       const opened = this._opened;
       this._opened = false;
+      if (event?.code === CLOSE_INVALID_PAYLOAD) {
+        const soon = this._now() - this._openedAt < REJECTED_WITHIN_MS;
+        this._rejections = soon ? this._rejections + 1 : 1;
+        if (this._rejections >= REJECTIONS_BEFORE_STOP) this._stop('rejected');
+        return;
+      }
+      if (opened) this._rejections = 0;
       if (!opened) void this._check();
     };
     const onClosed = ({ code }: { code: number }): void => {

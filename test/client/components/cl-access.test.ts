@@ -65,6 +65,19 @@ describe('cl-access', () => {
     expect(el.shadowRoot!.querySelector('[role=alert]')).toBeNull();
   });
 
+  it('tells a device whose data the relay refuses to keep its changes by exporting them', async () => {
+    const s = await session(token('editor'));
+    const el = await mount(s);
+    // As after three 1007 closes in a row: no paste field, a new invite would not help.
+    s.access.state = 'rejected';
+    s.dispatchEvent(new Event('access'));
+    await el.updateComplete;
+    const alert = el.shadowRoot!.querySelector('[role=alert]')!;
+    expect(alert.textContent).toContain('服务器拒绝接收本设备发送的数据');
+    expect(alert.textContent).toContain('导出');
+    expect(el.shadowRoot!.querySelector('cl-invite-paste')).toBeNull();
+  });
+
   it('tells a device without an invite that its edits stay here', async () => {
     const el = await mount(await session(null));
     expect(el.shadowRoot!.querySelector('.badge')).toBeNull();

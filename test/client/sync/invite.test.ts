@@ -124,6 +124,43 @@ describe('AccessWatch', () => {
     expect(t.events).toBe(2);
     w.dispose();
   });
+
+  it('stops retrying after three refusals (1007) in a row, each soon after connecting', () => {
+    const t = target();
+    let now = 0;
+    const w = new AccessWatch(t, () => now);
+    w.begin(token({}));
+    const handlers = new Map<string, (arg: unknown) => void>();
+    let disconnected = 0;
+    const provider = {
+      on: (name: string, fn: (arg: unknown) => void) => handlers.set(name, fn),
+      off: () => undefined,
+      disconnect: () => (disconnected += 1),
+    };
+    w.watch(provider as never);
+    const attempt = (code: number, lasts: number): void => {
+      handlers.get('status')!({ status: 'connected' });
+      now += lasts;
+      handlers.get('connection-close')!({ code });
+      now += 1000;
+    };
+    // Two refusals, then a close for another reason: the count starts over.
+    attempt(1007, 50);
+    attempt(1007, 50);
+    attempt(1006, 50);
+    // A refusal long after connecting (a new edit went wrong) counts as the first.
+    attempt(1007, 50);
+    attempt(1007, 50);
+    attempt(1007, 60_000);
+    attempt(1007, 50);
+    expect(w.state).toBe('ok');
+    expect(disconnected).toBe(0);
+    attempt(1007, 50);
+    expect(w.state).toBe('rejected');
+    expect(disconnected).toBe(1);
+    expect(t.events).toBe(1);
+    w.dispose();
+  });
 });
 
 describe('a viewer’s session', () => {
