@@ -125,28 +125,32 @@ function endsBy(struct: Struct, clock: number): boolean {
 
 /** Checks one added item's references; returns the walk budget left (below 0: used up). */
 function checkItem(store: Y.Doc['store'], item: Y.Item, budget: number): number {
-  if (item.origin !== null) {
-    const left = Y.getItem(store, item.origin) as Struct;
-    if (!inSameList(left, item))
-      throw new UpdateRefused('an item’s left neighbour is in another list');
-    let o = item.left;
-    while (o !== null && o !== left) {
-      o = o.left;
-      if (--budget < 0) return budget;
-    }
-    if (o !== left) throw new UpdateRefused('an item’s left neighbour is not to its left');
+  if (item.origin !== null) budget = checkNeighbour(store, item, item.origin, 'left', budget);
+  if (budget >= 0 && item.rightOrigin !== null)
+    budget = checkNeighbour(store, item, item.rightOrigin, 'right', budget);
+  return budget;
+}
+
+/**
+ * The item `id` names must be in `item`'s list and found by walking from `item` to `side`.
+ * Returns the walk budget left; below 0 the walk gave up unfinished.
+ */
+function checkNeighbour(
+  store: Y.Doc['store'],
+  item: Y.Item,
+  id: Y.ID,
+  side: 'left' | 'right',
+  budget: number,
+): number {
+  const neighbour = Y.getItem(store, id) as Struct;
+  if (!inSameList(neighbour, item))
+    throw new UpdateRefused(`an item’s ${side} neighbour is in another list`);
+  let o = item[side];
+  while (o !== null && o !== neighbour) {
+    o = o[side];
+    if (--budget < 0) return budget;
   }
-  if (item.rightOrigin !== null) {
-    const right = Y.getItem(store, item.rightOrigin) as Struct;
-    if (!inSameList(right, item))
-      throw new UpdateRefused('an item’s right neighbour is in another list');
-    let o = item.right;
-    while (o !== null && o !== right) {
-      o = o.right;
-      if (--budget < 0) return budget;
-    }
-    if (o !== right) throw new UpdateRefused('an item’s right neighbour is not to its right');
-  }
+  if (o !== neighbour) throw new UpdateRefused(`an item’s ${side} neighbour is not to its ${side}`);
   return budget;
 }
 

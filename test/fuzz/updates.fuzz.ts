@@ -14,10 +14,11 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { decodeClientMessage } from '../../server/protocol.ts';
 import { UpdateRefused, applyCheckedUpdate } from '../../server/update-check.ts';
+import { seededRandom } from '../helpers/random.ts';
+import { contentOf, docWith, updateFrame } from '../helpers/yjs-content.ts';
 
 const { values } = parseArgs({
   options: {
@@ -36,24 +37,8 @@ const base = new Uint8Array(
   ),
 );
 
-/** mulberry32: a small seeded generator, so a run can be repeated. */
-function generator(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = generator(Number(values.seed));
+const random = seededRandom(Number(values.seed));
 const below = (n: number): number => Math.floor(random() * n);
-
-function docWith(...updates: Uint8Array[]): Y.Doc {
-  const doc = new Y.Doc({ gc: true });
-  for (const u of updates) Y.applyUpdate(doc, u);
-  return doc;
-}
 
 /** One edit of the kinds a plan sees, on what the doc holds. May throw on odd content. */
 function edit(doc: Y.Doc): void {
@@ -139,48 +124,13 @@ function mutate(update: Uint8Array): Uint8Array {
   }
 }
 
-/** What a reader sees, map keys sorted (their order is not content). */
-function contentOf(doc: Y.Doc): string {
-  const canon = (v: unknown): unknown => {
-    if (v instanceof Y.AbstractType) return canon(v.toJSON());
-    if (v instanceof Y.Doc) return `doc:${v.guid}`;
-    if (typeof v === 'bigint') return `${v}n`;
-    if (Array.isArray(v)) return v.map(canon);
-    if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
-      const o = v as Record<string, unknown>;
-      return Object.fromEntries(
-        Object.keys(o)
-          .sort()
-          .map((k) => [k, canon(o[k])]),
-      );
-    }
-    return v;
-  };
-  return JSON.stringify(
-    canon({
-      tasks: doc.getMap('tasks').toJSON(),
-      meta: doc.getMap('meta').toJSON(),
-      t: doc.getText('t').toDelta(),
-      arr: doc.getArray('arr').toJSON(),
-    }),
-  );
-}
-
-function asFrame(update: Uint8Array): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, 0); // messageSync
-  encoding.writeVarUint(e, 2); // messageYjsUpdate
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-}
-
 const LIMITS = { maxAwarenessStateLength: 1000, maxAwarenessEntriesPerMessage: 10 };
 const counts = { mutated: 0, taken: 0, refused: 0, diverged: 0, unreadable: 0, unloadable: 0 };
 mkdirSync(OUT, { recursive: true });
 function found(kind: 'diverged' | 'unreadable' | 'unloadable', update: Uint8Array): void {
   counts[kind] += 1;
   const name = `${kind}-${values.base}-${values.seed}-${counts[kind]}.frame`;
-  if (counts[kind] <= 20) writeFileSync(`${OUT}${name}`, asFrame(update));
+  if (counts[kind] <= 20) writeFileSync(`${OUT}${name}`, updateFrame(update));
 }
 
 for (let i = 0; i < Number(values.count); i++) {
@@ -189,7 +139,7 @@ for (let i = 0; i < Number(values.count); i++) {
   try {
     // As the relay decodes a frame (without the relay, what Yjs's own decoder takes).
     if (values['no-check']) Y.decodeUpdate(update);
-    else decodeClientMessage(asFrame(update), LIMITS);
+    else decodeClientMessage(updateFrame(update), LIMITS);
   } catch {
     continue;
   }
@@ -207,7 +157,7 @@ for (let i = 0; i < Number(values.count); i++) {
   counts.taken += 1;
   let seen: string;
   try {
-    seen = contentOf(live);
+    seen = JSON.stringify(contentOf(live));
   } catch {
     found('unreadable', update);
     live.destroy();
@@ -222,7 +172,8 @@ for (let i = 0; i < Number(values.count); i++) {
     found('unloadable', update);
     continue;
   }
-  if (contentOf(joiner) !== seen || contentOf(reloaded) !== seen) found('diverged', update);
+  const same = (d: Y.Doc): boolean => JSON.stringify(contentOf(d)) === seen;
+  if (!same(joiner) || !same(reloaded)) found('diverged', update);
   for (const d of [live, joiner, reloaded]) d.destroy();
 }
 console.log(JSON.stringify({ ...values, ...counts }));

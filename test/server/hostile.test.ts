@@ -9,6 +9,7 @@ import {
 } from '../../server/protocol.ts';
 import { openStore } from '../../server/store.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { seededRandom } from '../helpers/random.ts';
 import {
   closed,
   connectClient,
@@ -40,19 +41,8 @@ afterEach(async () => {
   removeDir(dir);
 });
 
-/** mulberry32: a seeded generator, so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function hostileFrames(count: number, seed: number): Uint8Array[] {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const int = (n: number): number => Math.floor(rnd() * n);
   const source = new Y.Doc();
   source.getMap('tasks').set('x', 'y'.repeat(50));

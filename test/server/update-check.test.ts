@@ -1,54 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import * as decoding from 'lib0/decoding';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { ProtocolError, decodeClientMessage } from '../../server/protocol.ts';
 import { UpdateRefused, applyCheckedUpdate } from '../../server/update-check.ts';
 import { REPO_ROOT } from '../helpers/relay.ts';
+import { contentOf, docWith, updateOfFrame } from '../helpers/yjs-content.ts';
 
 const FIXTURES = `${REPO_ROOT}test/fixtures/relay/`;
-
-/**
- * Everything a reader sees in a doc, with map keys sorted (their order is not content).
- * `formatting: false` leaves out the text's formatting attributes.
- */
-function contentOf(doc: Y.Doc, { formatting = true } = {}): unknown {
-  const canon = (v: unknown): unknown => {
-    if (v instanceof Y.AbstractType) return canon(v.toJSON());
-    if (v instanceof Y.Doc) return `doc:${v.guid}`;
-    if (Array.isArray(v)) return v.map(canon);
-    if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
-      const o = v as Record<string, unknown>;
-      return Object.fromEntries(
-        Object.keys(o)
-          .sort()
-          .map((k) => [k, canon(o[k])]),
-      );
-    }
-    return v;
-  };
-  return canon({
-    tasks: doc.getMap('tasks').toJSON(),
-    meta: doc.getMap('meta').toJSON(),
-    t: formatting ? doc.getText('t').toDelta() : doc.getText('t').toString(),
-    arr: doc.getArray('arr').toJSON(),
-  });
-}
-
-function docWith(...updates: Uint8Array[]): Y.Doc {
-  const doc = new Y.Doc({ gc: true });
-  for (const u of updates) Y.applyUpdate(doc, u);
-  return doc;
-}
-
-/** The update a y-websocket sync frame carries (messageSync, then messageYjsUpdate). */
-function updateOfFrame(frame: Uint8Array): Uint8Array {
-  const decoder = decoding.createDecoder(frame);
-  expect(decoding.readVarUint(decoder)).toBe(0);
-  expect(decoding.readVarUint(decoder)).toBe(2);
-  return decoding.readVarUint8Array(decoder);
-}
 
 const read = (name: string): Uint8Array => new Uint8Array(readFileSync(`${FIXTURES}${name}`));
 const diverging = readdirSync(FIXTURES)

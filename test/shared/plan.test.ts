@@ -559,22 +559,16 @@ describe('readPlan on malformed peer data', () => {
         task.set(key, 7n);
     });
     expect(readTask(doc, 't')).toMatchObject({ status: 'todo', owners: [], deadline: {} });
-    updateTask(doc, 't', {
+    const fields = {
       number: '一',
       lead: '张三',
       assignee: '李四',
       status: 'done',
       owners: ['b1'],
       deadline: { text: '6月底前' },
-    });
-    expect(readTask(doc, 't')).toMatchObject({
-      number: '一',
-      lead: '张三',
-      assignee: '李四',
-      status: 'done',
-      owners: ['b1'],
-      deadline: { text: '6月底前' },
-    });
+    } as const;
+    updateTask(doc, 't', fields);
+    expect(readTask(doc, 't')).toMatchObject(fields);
   });
 });
 

@@ -90,6 +90,26 @@ describe('AccessWatch', () => {
     return t;
   };
 
+  /** A stand-in provider: its handlers by event name, and how often it was disconnected. */
+  const fakeProvider = (): {
+    provider: never;
+    emit: (name: string, arg: unknown) => void;
+    disconnected: () => number;
+  } => {
+    const handlers = new Map<string, (arg: unknown) => void>();
+    let disconnected = 0;
+    const provider = {
+      on: (name: string, fn: (arg: unknown) => void) => handlers.set(name, fn),
+      off: () => undefined,
+      disconnect: () => (disconnected += 1),
+    };
+    return {
+      provider: provider as never,
+      emit: (name, arg) => handlers.get(name)!(arg),
+      disconnected: () => disconnected,
+    };
+  };
+
   it('does not connect without a token or with an expired one, and gives the role', () => {
     const w = new AccessWatch(target());
     expect(w.begin(null)).toBe(false);
@@ -106,20 +126,14 @@ describe('AccessWatch', () => {
     const t = target();
     const w = new AccessWatch(t);
     w.begin(token({}));
-    const handlers = new Map<string, (arg: unknown) => void>();
-    let disconnected = 0;
-    const provider = {
-      on: (name: string, fn: (arg: unknown) => void) => handlers.set(name, fn),
-      off: () => undefined,
-      disconnect: () => (disconnected += 1),
-    };
-    w.watch(provider as never);
-    handlers.get('status')!({ status: 'connected' });
-    handlers.get('connection-close')!(null);
-    handlers.get('closed')!({ code: 4401, reason: 'token revoked' });
+    const { provider, emit, disconnected } = fakeProvider();
+    w.watch(provider);
+    emit('status', { status: 'connected' });
+    emit('connection-close', null);
+    emit('closed', { code: 4401, reason: 'token revoked' });
     expect(w.state).toBe('refused');
-    expect(disconnected).toBe(1);
-    handlers.get('closed')!({ code: 4403, reason: 'read-only' });
+    expect(disconnected()).toBe(1);
+    emit('closed', { code: 4403, reason: 'read-only' });
     expect(w.state).toBe('read-only');
     expect(t.events).toBe(2);
     w.dispose();
@@ -130,18 +144,12 @@ describe('AccessWatch', () => {
     let now = 0;
     const w = new AccessWatch(t, () => now);
     w.begin(token({}));
-    const handlers = new Map<string, (arg: unknown) => void>();
-    let disconnected = 0;
-    const provider = {
-      on: (name: string, fn: (arg: unknown) => void) => handlers.set(name, fn),
-      off: () => undefined,
-      disconnect: () => (disconnected += 1),
-    };
-    w.watch(provider as never);
+    const { provider, emit, disconnected } = fakeProvider();
+    w.watch(provider);
     const attempt = (code: number, lasts: number): void => {
-      handlers.get('status')!({ status: 'connected' });
+      emit('status', { status: 'connected' });
       now += lasts;
-      handlers.get('connection-close')!({ code });
+      emit('connection-close', { code });
       now += 1000;
     };
     // Two refusals, then a close for another reason: the count starts over.
@@ -154,10 +162,10 @@ describe('AccessWatch', () => {
     attempt(1007, 60_000);
     attempt(1007, 50);
     expect(w.state).toBe('ok');
-    expect(disconnected).toBe(0);
+    expect(disconnected()).toBe(0);
     attempt(1007, 50);
     expect(w.state).toBe('rejected');
-    expect(disconnected).toBe(1);
+    expect(disconnected()).toBe(1);
     expect(t.events).toBe(1);
     w.dispose();
   });
