@@ -8,9 +8,10 @@ import { checkToken, decodeInvite, type InviteClaims, type Role } from './invite
  * - `refused`: expired or revoked (HTTP 401 / close 4401): ask for a new invite;
  * - `forbidden`: the token is for another plan (403);
  * - `read-only`: a viewer's device holds changes the relay will not take (close 4403);
- * - `rejected`: the relay refuses what this device sends (close 1007, again on every
- *   reconnect): its copy holds an update the relay will never take, a damaged local store or
- *   a fault, and every later edit of this device would go with it and be refused too.
+ * - `rejected`: the relay refuses what this device sends (close 1007, or 1009 for a message
+ *   over its size limit, again on every reconnect): its copy holds an update the relay will
+ *   never take (a damaged local store, a fault, or offline work too large to send at once),
+ *   and every later edit of this device would go with it and be refused too.
  */
 export type Access = 'ok' | 'none' | 'refused' | 'forbidden' | 'read-only' | 'rejected';
 
@@ -18,6 +19,7 @@ export type Access = 'ok' | 'none' | 'refused' | 'forbidden' | 'read-only' | 're
 const CLOSE_UNAUTHORIZED = 4401;
 const CLOSE_FORBIDDEN = 4403;
 const CLOSE_INVALID_PAYLOAD = 1007;
+const CLOSE_MESSAGE_TOO_BIG = 1009;
 
 /**
  * The provider resends the same data on every reconnect, so a refusal that comes back this
@@ -40,7 +42,7 @@ export class AccessWatch {
   private _provider: WebsocketProvider | null = null;
   private _opened = false;
   private _openedAt = 0;
-  /** 1007 closes in a row, each soon after the connection opened. */
+  /** 1007 or 1009 closes in a row, each soon after the connection opened. */
   private _rejections = 0;
   private _checking = false;
   private _disposed = false;
@@ -91,7 +93,8 @@ export class AccessWatch {
     const onClose = (event: { readonly code: number } | null): void => {
       const opened = this._opened;
       this._opened = false;
-      if (event?.code === CLOSE_INVALID_PAYLOAD) {
+      const code = event?.code;
+      if (code === CLOSE_INVALID_PAYLOAD || code === CLOSE_MESSAGE_TOO_BIG) {
         const soon = this._now() - this._openedAt < REJECTED_WITHIN_MS;
         this._rejections = soon ? this._rejections + 1 : 1;
         if (this._rejections >= REJECTIONS_BEFORE_STOP) this._stop('rejected');

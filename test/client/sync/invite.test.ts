@@ -169,6 +169,28 @@ describe('AccessWatch', () => {
     expect(t.events).toBe(1);
     w.dispose();
   });
+
+  it('counts a message over the relay’s size limit (1009) as a refusal too', () => {
+    const t = target();
+    let now = 0;
+    const w = new AccessWatch(t, () => now);
+    w.begin(token({}));
+    const { provider, emit, disconnected } = fakeProvider();
+    w.watch(provider);
+    const attempt = (code: number): void => {
+      emit('status', { status: 'connected' });
+      now += 50;
+      emit('connection-close', { code });
+      now += 1000;
+    };
+    attempt(1009);
+    attempt(1007);
+    expect(w.state).toBe('ok');
+    attempt(1009);
+    expect(w.state).toBe('rejected');
+    expect(disconnected()).toBe(1);
+    w.dispose();
+  });
 });
 
 describe('a viewer’s session', () => {
