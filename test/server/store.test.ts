@@ -209,6 +209,67 @@ describe('SqliteStore', () => {
     expect(c.getText('t').toString().startsWith('late;')).toBe(true);
   });
 
+  test('with the background thread, a long log is replaced a chunk at a time: loads meanwhile miss no edit, and commits meanwhile are kept', async () => {
+    await reopenWithThread();
+    const doc = new Y.Doc();
+    const rows = 1600;
+    const updates: { planId: string; update: Uint8Array }[] = [];
+    for (let i = 0; i < rows; i++) {
+      updates.push({
+        planId: 'long',
+        update: edit(doc, () => doc.getMap('tasks').set(`k${i}`, i)),
+      });
+    }
+    expect(store.appendUpdatesSync(updates)).toEqual({ ok: true });
+    const expected = read(await store.loadState('long')) as Record<string, number>;
+    let done = false;
+    const compacting = store.compact('long', rows).finally(() => {
+      done = true;
+    });
+    // Every turn while it runs: what a load reads holds every edit made so far (merging the
+    // rows each time would take longer than the compaction: their clocks tell it), and now and
+    // then a commit goes in.
+    let added = 0;
+    for (let turn = 0; turn < 5000 && !done; turn++) {
+      expect(clocksCovered(await store.loadUpdates('long'), doc.clientID)).toBe(rows + added);
+      if (turn % 2 === 0) {
+        expected[`late${added}`] = added;
+        const update = edit(doc, () => doc.getMap('tasks').set(`late${added}`, added));
+        expect(store.appendUpdatesSync([{ planId: 'long', update }])).toEqual({ ok: true });
+        added += 1;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await compacting).toEqual({ merged: rows, dropped: 0 });
+    expect(await store.logLength('long')).toBe(1 + added);
+    expect(read(await store.loadState('long'))).toEqual(expected);
+  });
+
+  test('a log left with the merged state and rows it holds (a compaction stopped half-way) loads whole and compacts again', async () => {
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    for (let i = 0; i < 10; i++) {
+      updates.push(edit(doc, () => doc.getMap('tasks').set(`k${i % 4}`, i)));
+      await store.appendUpdate('half', updates.at(-1)!);
+    }
+    const expected = read(await store.loadState('half'));
+    // What the thread leaves when it stops after adding the merged row and deleting one chunk.
+    await store.appendUpdate('half', Y.encodeStateAsUpdate(doc));
+    const db = new Database(join(dir, DB_FILE));
+    try {
+      db.prepare(
+        "DELETE FROM updates WHERE seq IN (SELECT seq FROM updates WHERE plan_id = 'half' ORDER BY seq LIMIT 4)",
+      ).run();
+    } finally {
+      db.close();
+    }
+    expect(await store.logLength('half')).toBe(7);
+    expect(read(await store.loadState('half'))).toEqual(expected);
+    expect(await store.compact('half')).toEqual({ merged: 7, dropped: 0 });
+    expect(await store.logLength('half')).toBe(1);
+    expect(read(await store.loadState('half'))).toEqual(expected);
+  });
+
   test('with the background thread, the WAL reaches the database file once commits stop, and stays small while they go on', async () => {
     await reopenWithThread({ checkpointIdleMs: 100 });
     const doc = new Y.Doc();
@@ -281,6 +342,22 @@ describe('SqliteStore', () => {
     expect((await store.listPlans()).reduce((n, p) => n + p.logLength, 0)).toBe(20_000);
   });
 });
+
+/** How far the rows hold a client's edits without a gap: the clock of its first missing edit. */
+function clocksCovered(rows: readonly Uint8Array[], clientId: number): number {
+  const ranges = rows
+    .map((row) => {
+      const { from, to } = Y.parseUpdateMeta(row);
+      return [from.get(clientId) ?? 0, to.get(clientId) ?? 0] as const;
+    })
+    .sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  for (const [from, to] of ranges) {
+    if (from > covered) break;
+    covered = Math.max(covered, to);
+  }
+  return covered;
+}
 
 /** Opens the store again, with the background (checkpoint and compaction) thread. */
 async function reopenWithThread(options: SqliteStoreOptions = {}): Promise<void> {
