@@ -163,6 +163,48 @@ describe('RoomRegistry with an asynchronous store', () => {
     conn.socketClosed(1000);
   });
 
+  test('a long log is merged on the store’s thread before the plan loads, and its client gets all of it', async () => {
+    // 1,500 rows, as a relay killed during a burst leaves them (past compactEvery, 1,000).
+    await rooms.close();
+    await sqlite.close();
+    sqlite = openStore(dir, { backgroundCheckpoint: true });
+    await sqlite.whenReady();
+    const metrics = new RelayMetrics();
+    rooms = new RoomRegistry({
+      store: slowStore(sqlite),
+      logger: silentLogger(),
+      metrics,
+      limits: DEFAULT_LIMITS,
+    });
+    const author = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    author.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < 1500; i++) author.getMap('tasks').set(`t${i % 300}`, i);
+    expect(sqlite.appendUpdatesSync(updates.map((update) => ({ planId: 'p', update })))).toEqual({
+      ok: true,
+    });
+
+    const socket = fakeSocket();
+    const conn = rooms.connect(socket, { planId: 'p', readOnly: false });
+    conn.receive(new Uint8Array([0, 0, 1, 0]));
+    const seen = new Y.Doc();
+    let read = 0;
+    await eventually(() => {
+      for (const { data } of socket.sent.slice(read)) {
+        const u = updateOf(data);
+        if (u !== null) Y.applyUpdate(seen, u);
+      }
+      read = socket.sent.length;
+      expect(seen.getMap('tasks').toJSON()).toEqual(author.getMap('tasks').toJSON());
+    }, 10_000);
+    // The log was one row before anything was sent: the relay's thread applied the merged
+    // state, not 1,500 rows.
+    expect(socket.sent.map((s) => s.storedRows)).toEqual(socket.sent.map(() => 1));
+    expect(metrics.compactions).toBe(1);
+    expect(socket.closedWith).toBeUndefined();
+    conn.socketClosed(1000);
+  });
+
   test('a plan that unloads is compacted whole even when it is opened again before its turn comes', async () => {
     await rooms.close();
     let releaseA!: () => void;
