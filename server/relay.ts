@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { openAccess, allowedOriginsFor } from './access.ts';
 import { createApi } from './api.ts';
 import { createRelayHttp, type Authorize, type HttpRoutes } from './http.ts';
+import { claimDataDir } from './claim.ts';
 import { asDataDirError, type TokenRegistry } from './tokens.ts';
 import { silentLogger, type Logger } from './log.ts';
 import { RelayMetrics } from './metrics.ts';
@@ -91,6 +92,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const host = options.host ?? '127.0.0.1';
   // A port in use, or a host that is not this machine's: refused before the data dir is touched.
   await canListen(options.port ?? 8080, host);
+  // Then a data dir another relay serves (see claim.ts).
+  let servedAt = 'still starting';
+  const claim = await claimDataDir(options.dataDir, () => `pid ${process.pid}, ${servedAt}`);
   let store: ReturnType<typeof openStore>;
   try {
     store = openStore(options.dataDir, {
@@ -99,6 +103,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       ...(options.maxDbBytes === undefined ? {} : { maxBytes: options.maxDbBytes }),
     });
   } catch (error) {
+    await claim.release();
     throw asDataDirError(options.dataDir, error);
   }
   // The checkpoint thread holds its own descriptors; open them before serving anyone.
@@ -114,6 +119,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     // An unreadable secret or registry: close what is open, then say why.
     await rooms.close();
     await store.close();
+    await claim.release();
     throw error;
   }
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
@@ -157,11 +163,13 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     access?.close();
     await rooms.close();
     await store.close();
+    await claim.release();
     throw error;
   }
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  servedAt = url;
   if (publicUrl === '') publicUrl = url;
   if (access !== null) {
     access.allowedOrigins.push(
@@ -189,6 +197,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         await closed;
         access?.close();
         await store.close();
+        await claim.release();
       })();
       return closing;
     },

@@ -65,6 +65,24 @@ describe('qingdan serve', () => {
     expect(existsSync(`${dir}/other`)).toBe(false);
   }, 60_000);
 
+  test('a second relay on a data dir another relay serves exits 1 naming that relay; once it is killed, a relay starts there at once', async () => {
+    relay = await spawnRelay(dir);
+    const second = qingdan('serve', '--port', '0', '--data', dir);
+    expect(second.status).toBe(1);
+    expect(second.stderr).toMatch(
+      /^qingdan serve: the data dir .+ is already served by another relay/,
+    );
+    expect(second.stderr).toContain(`pid ${relay.pid}, http://127.0.0.1:${relay.port}`);
+    expect(second.stderr).not.toMatch(/\n\s+at /);
+    expect(second.stdout).toBe('');
+    // The first goes on serving.
+    expect((await relay.health()).ok).toBe(true);
+    // Killed (SIGKILL): its claim goes with it.
+    await relay.kill();
+    relay = await spawnRelay(dir);
+    expect((await relay.health()).ok).toBe(true);
+  }, 60_000);
+
   test('a data dir that is a file, or inside one, exits 1 naming it, not a stack trace, for every verb', () => {
     const file = join(dir, 'not-a-dir');
     mkdirSync(dir, { recursive: true });
