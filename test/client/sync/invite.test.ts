@@ -139,31 +139,42 @@ describe('AccessWatch', () => {
     w.dispose();
   });
 
-  it('stops retrying after three refusals (1007) in a row, each soon after connecting', () => {
+  /** A watched provider on a fake clock: `attempt` connects, waits `lasts` ms, closes with `code`. */
+  const watchedOnClock = (): {
+    t: ReturnType<typeof target>;
+    w: AccessWatch;
+    attempt: (code: number, lasts?: number) => void;
+    disconnected: () => number;
+  } => {
     const t = target();
     let now = 0;
     const w = new AccessWatch(t, () => now);
     w.begin(token({}));
     const { provider, emit, disconnected } = fakeProvider();
     w.watch(provider);
-    const attempt = (code: number, lasts: number): void => {
+    const attempt = (code: number, lasts = 50): void => {
       emit('status', { status: 'connected' });
       now += lasts;
       emit('connection-close', { code });
       now += 1000;
     };
+    return { t, w, attempt, disconnected };
+  };
+
+  it('stops retrying after three refusals (1007) in a row, each soon after connecting', () => {
+    const { t, w, attempt, disconnected } = watchedOnClock();
     // Two refusals, then a close for another reason: the count starts over.
-    attempt(1007, 50);
-    attempt(1007, 50);
-    attempt(1006, 50);
+    attempt(1007);
+    attempt(1007);
+    attempt(1006);
     // A refusal long after connecting (a new edit went wrong) counts as the first.
-    attempt(1007, 50);
-    attempt(1007, 50);
+    attempt(1007);
+    attempt(1007);
     attempt(1007, 60_000);
-    attempt(1007, 50);
+    attempt(1007);
     expect(w.state).toBe('ok');
     expect(disconnected()).toBe(0);
-    attempt(1007, 50);
+    attempt(1007);
     expect(w.state).toBe('rejected');
     expect(disconnected()).toBe(1);
     expect(t.events).toBe(1);
@@ -171,18 +182,7 @@ describe('AccessWatch', () => {
   });
 
   it('counts a message over the relay’s size limit (1009) as a refusal too', () => {
-    const t = target();
-    let now = 0;
-    const w = new AccessWatch(t, () => now);
-    w.begin(token({}));
-    const { provider, emit, disconnected } = fakeProvider();
-    w.watch(provider);
-    const attempt = (code: number): void => {
-      emit('status', { status: 'connected' });
-      now += 50;
-      emit('connection-close', { code });
-      now += 1000;
-    };
+    const { w, attempt, disconnected } = watchedOnClock();
     attempt(1009);
     attempt(1007);
     expect(w.state).toBe('ok');
