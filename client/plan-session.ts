@@ -136,7 +136,7 @@ export class PlanSession extends EventTarget {
     const provider = connectPlan(this.doc, this.planId, {
       awareness: this.awareness,
       ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
-      ...this.access.params(),
+      ...this.access.protocols(),
     });
     this.provider = provider;
     this.access.watch(provider);

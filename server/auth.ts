@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { AuthorizeResult } from './http.ts';
+import { TOKEN_SUBPROTOCOL_PREFIX } from './protocol.ts';
 import { verifyToken, type Claims, type TokenRegistry } from './tokens.ts';
 
 /** Plan id `*` in an admin token: every plan of the relay (the first-start invite). */
@@ -25,6 +26,22 @@ export function tokenFromUrl(rawUrl: string | undefined): string | null {
   if (q < 0) return null;
   const value = new URLSearchParams(rawUrl.slice(q + 1)).get('token');
   return value === null || value === '' ? null : value;
+}
+
+/**
+ * The token of a WebSocket upgrade: from a `qingdan-token.<token>` subprotocol (qingdan's
+ * client), else from the `token` query parameter (a stock client), else null.
+ */
+export function tokenFromUpgrade(request: IncomingMessage): string | null {
+  const offered = request.headers['sec-websocket-protocol'];
+  if (typeof offered === 'string') {
+    for (const protocol of offered.split(',')) {
+      const p = protocol.trim();
+      if (p.startsWith(TOKEN_SUBPROTOCOL_PREFIX) && p.length > TOKEN_SUBPROTOCOL_PREFIX.length)
+        return p.slice(TOKEN_SUBPROTOCOL_PREFIX.length);
+    }
+  }
+  return tokenFromUrl(request.url);
 }
 
 /** A token given as `Authorization: Bearer <token>` (the HTTP API), or null. */
@@ -84,7 +101,7 @@ export function createAuthorize(
   return (request: IncomingMessage, planId: string): AuthorizeResult => {
     if (!originAllowed(deps, request.headers.origin))
       return { ok: false, status: 403, reason: 'origin not allowed' };
-    const r = checkToken(deps, tokenFromUrl(request.url), planId);
+    const r = checkToken(deps, tokenFromUpgrade(request), planId);
     if (!r.ok) return r;
     return {
       ok: true,

@@ -16,7 +16,7 @@ import type { Logger } from './log.ts';
 import { errorFields } from './log.ts';
 import type { RelayMetrics } from './metrics.ts';
 import type { ConnectionContext, RoomRegistry } from './rooms.ts';
-import type { Socket } from './protocol.ts';
+import { APP_SUBPROTOCOL, type Socket } from './protocol.ts';
 
 /** What `authorize` decides about one upgrade request. */
 export type AuthorizeResult =
@@ -232,6 +232,9 @@ export function createRelayHttp(deps: HttpDeps): RelayHttp {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: deps.maxMessageBytes,
+    // Only qingdan's own subprotocol, never the one that carries a token (see protocol.ts).
+    handleProtocols: (offered: Set<string>) =>
+      offered.has(APP_SUBPROTOCOL) ? APP_SUBPROTOCOL : false,
     // Yjs updates are already compact; deflate would cost CPU and memory per connection.
     perMessageDeflate: false,
     clientTracking: false,

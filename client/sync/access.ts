@@ -15,11 +15,13 @@ import { checkToken, decodeInvite, type InviteClaims, type Role } from './invite
  */
 export type Access = 'ok' | 'none' | 'refused' | 'forbidden' | 'read-only' | 'rejected';
 
-/** Close codes of the relay (server/protocol.ts). */
+/** Close codes and subprotocols of the relay (server/protocol.ts). */
 const CLOSE_UNAUTHORIZED = 4401;
 const CLOSE_FORBIDDEN = 4403;
 const CLOSE_INVALID_PAYLOAD = 1007;
 const CLOSE_MESSAGE_TOO_BIG = 1009;
+const APP_SUBPROTOCOL = 'qingdan';
+const TOKEN_SUBPROTOCOL_PREFIX = 'qingdan-token.';
 
 /**
  * The provider resends the same data on every reconnect, so a refusal that comes back this
@@ -76,9 +78,15 @@ export class AccessWatch {
     return this.state === 'ok';
   }
 
-  /** The provider's query parameters: the relay reads `?token=`. */
-  params(): { params?: Record<string, string> } {
-    return this._token === null ? {} : { params: { token: this._token } };
+  /**
+   * The provider's WebSocket subprotocols: the token goes in the handshake's
+   * `Sec-WebSocket-Protocol` header, not in the URL, where a reverse proxy's access log would
+   * keep it (server/protocol.ts). `qingdan` is the one the relay selects.
+   */
+  protocols(): { protocols?: string[] } {
+    return this._token === null
+      ? {}
+      : { protocols: [APP_SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${this._token}`] };
   }
 
   watch(provider: WebsocketProvider): void {

@@ -9,8 +9,10 @@ export function relayUrl(loc: Pick<Location, 'protocol' | 'host'> = location): s
 
 export interface ConnectOptions {
   readonly awareness?: Awareness;
-  /** Query parameters for the WebSocket URL (issue 7 adds `token`). */
+  /** Query parameters for the WebSocket URL. */
   readonly params?: Record<string, string>;
+  /** WebSocket subprotocols (the invite token travels as one: see sync/access.ts). */
+  readonly protocols?: string[];
   readonly serverUrl?: string;
 }
 
@@ -27,6 +29,7 @@ export function connectPlan(
   return new WebsocketProvider(opts.serverUrl ?? relayUrl(), planId, doc, {
     ...(opts.awareness ? { awareness: opts.awareness } : {}),
     params: { ...opts.params },
+    ...(opts.protocols ? { protocols: opts.protocols } : {}),
     maxBackoffTime: 2500,
   });
 }

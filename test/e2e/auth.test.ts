@@ -9,15 +9,23 @@ import { addTopTask, answerFirstUse, createPlan, titleField, waitSynced } from '
 
 const suite = useRelayAndBrowser();
 
-/** A person whose browser has no token until they open their invite link. */
-async function invited(name: string, link: string): Promise<WatchedPage> {
+/**
+ * A person whose browser has no token until they open their invite link; `sockets` collects
+ * the URLs of the WebSockets its page opens.
+ */
+async function invited(
+  name: string,
+  link: string,
+): Promise<WatchedPage & { readonly sockets: string[] }> {
   const w = await openPage(suite.browser, { name, baseURL: suite.relay.url, token: null });
   onTestFinished(() => {
     expect(w.errors).toEqual([]);
   });
+  const sockets: string[] = [];
+  w.page.on('websocket', (ws) => sockets.push(ws.url()));
   await acceptInvite(w.page, link);
   await answerFirstUse(w.page, name, '第一党支部');
-  return w;
+  return { ...w, sockets };
 }
 
 const box = (page: Page, title: string) => page.getByRole('checkbox', { name: title, exact: true });
@@ -38,12 +46,16 @@ describe('invite links with roles', () => {
 
     const editor = await invited('李四', suite.relay.invite(id, 'editor', '李四').url);
     const viewer = await invited('王五', suite.relay.invite(id, 'viewer', '王五').url);
-    for (const p of [editor.page, viewer.page]) {
+    for (const { page: p, sockets } of [editor, viewer]) {
       expect(new URL(p.url()).pathname).toBe(`/plan/${id}`);
       // The token left the address bar.
       expect(p.url()).not.toContain('token');
       await box(p, '加强理论武装').waitFor();
       await waitSynced(p);
+      // And it is not in the relay's URL either (it travels as a subprotocol), where a
+      // reverse proxy's access log would keep it.
+      expect(sockets.length).toBeGreaterThan(0);
+      for (const url of sockets) expect(url).toBe(`${suite.relay.url.replace('http', 'ws')}/${id}`);
     }
     await expect.poll(() => role(editor.page).innerText()).toBe('编辑');
     await expect.poll(() => role(viewer.page).innerText()).toBe('只读');

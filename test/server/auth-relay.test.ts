@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { REVOCATION_POLL_MS } from '../../server/access.ts';
 import { CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED } from '../../server/protocol.ts';
@@ -152,8 +153,42 @@ describe('the relay checks the invite token at the upgrade', () => {
       expect(res.body).not.toContain(MARKER);
       // A stock client gets no further either.
       await expect(socket('/p1', token)).rejects.toThrow(String(status));
+      // Nor the same token given as a subprotocol (how qingdan's client sends it).
+      if (token === null) continue;
+      const viaProtocol = await upgrade('/p1', {
+        'sec-websocket-protocol': `qingdan, qingdan-token.${token}`,
+      });
+      expect({ what, status: viaProtocol.status }).toEqual({ what, status });
+      expect(viaProtocol.body).not.toContain(MARKER);
     }
     expect(relay.rooms.connectionCount).toBe(1);
+  });
+
+  test('the token may come as a subprotocol instead of in the URL; the relay selects `qingdan`, never the token', async () => {
+    await seed('p1');
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider(wsUrl(), 'p1', doc, {
+      protocols: ['qingdan', `qingdan-token.${relay.token}`],
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      maxBackoffTime: 200,
+    });
+    clients.push({
+      doc,
+      provider,
+      synced: () => Promise.resolve(),
+      destroy: () => {
+        provider.destroy();
+        doc.destroy();
+      },
+    });
+    await eventually(() => expect(doc.getText('notes').toString()).toBe(MARKER));
+    expect(provider.url).not.toContain('token');
+    expect((provider.ws as unknown as WebSocket).protocol).toBe('qingdan');
+    // Its edits are taken, as with the token in the URL.
+    doc.getText('notes').insert(0, '编辑者:');
+    const other = client('p1', relay.token);
+    await eventually(() => expect(other.doc.getText('notes').toString()).toBe(`编辑者:${MARKER}`));
   });
 
   test('a token for plan A does not open plan B; an admin token for every plan opens both', async () => {

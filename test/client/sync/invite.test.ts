@@ -119,7 +119,9 @@ describe('AccessWatch', () => {
     expect(w.begin(token({ role: 'viewer' }))).toBe(true);
     expect(w.state).toBe('ok');
     expect(w.role).toBe('viewer');
-    expect(w.params()).toEqual({ params: { token: token({ role: 'viewer' }) } });
+    expect(w.protocols()).toEqual({
+      protocols: ['qingdan', `qingdan-token.${token({ role: 'viewer' })}`],
+    });
   });
 
   it('stops the provider when the relay closes with 4401 or 4403', () => {
