@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { AuthorizeResult } from './http.ts';
-import { TOKEN_SUBPROTOCOL_PREFIX } from './protocol.ts';
+import { TOKEN_SUBPROTOCOL_PREFIX } from '../shared/invites.ts';
 import { verifyToken, type Claims, type TokenRegistry } from './tokens.ts';
 
 /** Plan id `*` in an admin token: every plan of the relay (the first-start invite). */

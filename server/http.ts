@@ -16,7 +16,8 @@ import type { Logger } from './log.ts';
 import { errorFields } from './log.ts';
 import type { RelayMetrics } from './metrics.ts';
 import type { ConnectionContext, RoomRegistry } from './rooms.ts';
-import { APP_SUBPROTOCOL, type Socket } from './protocol.ts';
+import { APP_SUBPROTOCOL } from '../shared/invites.ts';
+import type { Socket } from './protocol.ts';
 
 /** What `authorize` decides about one upgrade request. */
 export type AuthorizeResult =
@@ -232,7 +233,7 @@ export function createRelayHttp(deps: HttpDeps): RelayHttp {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: deps.maxMessageBytes,
-    // Only qingdan's own subprotocol, never the one that carries a token (see protocol.ts).
+    // Only qingdan's own subprotocol, never the one that carries a token (shared/invites.ts).
     handleProtocols: (offered: Set<string>) =>
       offered.has(APP_SUBPROTOCOL) ? APP_SUBPROTOCOL : false,
     // Yjs updates are already compact; deflate would cost CPU and memory per connection.

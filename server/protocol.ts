@@ -47,19 +47,6 @@ export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
 
 /**
- * The WebSocket subprotocol the relay selects when a client offers it. qingdan's client
- * offers it beside {@link TOKEN_SUBPROTOCOL_PREFIX}`<token>`: a browser fails a handshake
- * whose response selects none of the subprotocols it offered. A stock client offers none.
- */
-export const APP_SUBPROTOCOL = 'qingdan';
-/**
- * A subprotocol `qingdan-token.<token>` carries the invite token in the handshake's
- * `Sec-WebSocket-Protocol` header, not in the URL (`?token=`, still accepted), which reverse
- * proxies write into their access logs. The relay never selects it, so it is not echoed.
- */
-export const TOKEN_SUBPROTOCOL_PREFIX = 'qingdan-token.';
-
-/**
  * What the relay needs from a connected socket. `ws`'s WebSocket satisfies it; so can a
  * test double (Hocuspocus `WebSocketLike`).
  */

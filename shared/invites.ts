@@ -1,6 +1,7 @@
 /**
- * Invite roles and the relay's invite API shapes (`/api/plans/<id>/invites`): one definition
- * for the relay that answers and the client that asks.
+ * Invite roles, the relay's invite API shapes (`/api/plans/<id>/invites`) and how a token
+ * travels in a WebSocket handshake: one definition for the relay that answers and the client
+ * that asks.
  */
 
 /** Roles, as the relay names them: admins invite, editors edit, viewers read. */
@@ -23,3 +24,16 @@ export interface Invite {
 export interface NewInvite extends Invite {
   readonly url: string;
 }
+
+/**
+ * The WebSocket subprotocol the relay selects when a client offers it. qingdan's client
+ * offers it beside {@link TOKEN_SUBPROTOCOL_PREFIX}`<token>`: a browser fails a handshake
+ * whose response selects none of the subprotocols it offered. A stock client offers none.
+ */
+export const APP_SUBPROTOCOL = 'qingdan';
+/**
+ * A subprotocol `qingdan-token.<token>` carries the invite token in the handshake's
+ * `Sec-WebSocket-Protocol` header, not in the URL (`?token=`, still accepted), which reverse
+ * proxies write into their access logs. The relay never selects it, so it is not echoed.
+ */
+export const TOKEN_SUBPROTOCOL_PREFIX = 'qingdan-token.';

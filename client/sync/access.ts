@@ -1,4 +1,5 @@
 import type { WebsocketProvider } from 'y-websocket';
+import { APP_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX } from '../../shared/invites.ts';
 import { checkToken, decodeInvite, type InviteClaims, type Role } from './invite.ts';
 
 /**
@@ -15,13 +16,11 @@ import { checkToken, decodeInvite, type InviteClaims, type Role } from './invite
  */
 export type Access = 'ok' | 'none' | 'refused' | 'forbidden' | 'read-only' | 'rejected';
 
-/** Close codes and subprotocols of the relay (server/protocol.ts). */
+/** Close codes of the relay (server/protocol.ts). */
 const CLOSE_UNAUTHORIZED = 4401;
 const CLOSE_FORBIDDEN = 4403;
 const CLOSE_INVALID_PAYLOAD = 1007;
 const CLOSE_MESSAGE_TOO_BIG = 1009;
-const APP_SUBPROTOCOL = 'qingdan';
-const TOKEN_SUBPROTOCOL_PREFIX = 'qingdan-token.';
 
 /**
  * The provider resends the same data on every reconnect, so a refusal that comes back this
@@ -81,7 +80,7 @@ export class AccessWatch {
   /**
    * The provider's WebSocket subprotocols: the token goes in the handshake's
    * `Sec-WebSocket-Protocol` header, not in the URL, where a reverse proxy's access log would
-   * keep it (server/protocol.ts). `qingdan` is the one the relay selects.
+   * keep it (shared/invites.ts). `qingdan` is the one the relay selects.
    */
   protocols(): { protocols?: string[] } {
     return this._token === null
