@@ -32,6 +32,9 @@ const SERVE_USAGE = `usage: qingdan serve [options]
   --max-awareness-entries N    awareness entries per plan (default ${DEFAULT_LIMITS.maxAwarenessEntriesPerPlan})
   --unload-grace-ms N          keep an unused plan loaded this long (default ${DEFAULT_LIMITS.unloadGraceMs})
   --ping-interval-ms N         drop peers that miss a ping (default ${DEFAULT_LIMITS.pingIntervalMs})
+  --refusal-block-ms N         a sender whose updates were refused 3 times in a minute may not
+                               connect to that plan for this long (HTTP 429), doubling up to
+                               15 times it; 0: never (default ${DEFAULT_LIMITS.refusalBlockMs})
   --log-level LEVEL            ${LOG_LEVELS.join('|')} (default info); logs go to stderr
 `;
 
@@ -74,6 +77,7 @@ async function serve(args: readonly string[]): Promise<number> {
       'max-awareness-entries': { type: 'string' },
       'unload-grace-ms': { type: 'string' },
       'ping-interval-ms': { type: 'string' },
+      'refusal-block-ms': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -104,6 +108,7 @@ async function serve(args: readonly string[]): Promise<number> {
     ),
     unloadGraceMs: intOption(values['unload-grace-ms'], '--unload-grace-ms', 0),
     pingIntervalMs: intOption(values['ping-interval-ms'], '--ping-interval-ms', 100),
+    refusalBlockMs: intOption(values['refusal-block-ms'], '--refusal-block-ms', 0),
   };
   const definedLimits = Object.fromEntries(
     Object.entries(limits).filter(([, v]) => v !== undefined),

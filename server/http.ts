@@ -15,6 +15,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from './log.ts';
 import { errorFields } from './log.ts';
 import type { RelayMetrics } from './metrics.ts';
+import { senderKey } from './refusals.ts';
 import type { ConnectionContext, RoomRegistry } from './rooms.ts';
 import { APP_SUBPROTOCOL } from '../shared/invites.ts';
 import type { Socket } from './protocol.ts';
@@ -186,10 +187,18 @@ function serveStatic(
     .pipe(res);
 }
 
-function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+function refuseUpgrade(
+  socket: Duplex,
+  status: number,
+  reason: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   if (socket.destroyed) return;
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.end(
-    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason) + 1}\r\n\r\n${reason}\n`,
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n${extra}Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason) + 1}\r\n\r\n${reason}\n`,
   );
 }
 
@@ -386,10 +395,28 @@ export function createRelayHttp(deps: HttpDeps): RelayHttp {
         refuseUpgrade(socket, result.status, result.reason);
         return;
       }
+      const jti = result.principal?.jti;
+      const sender = senderKey(
+        planId,
+        jti === undefined ? undefined : String(jti),
+        req.socket.remoteAddress ?? '',
+      );
+      const wait = rooms.refusals.blockedFor(sender);
+      if (wait > 0) {
+        metrics.error('upgrade_refused');
+        logger.info(
+          { event: 'upgrade_refused', plan: planId, status: 429, principal: result.principal },
+          "upgrade refused: this sender's updates were refused again and again",
+        );
+        refuseUpgrade(socket, 429, 'updates refused again and again: try again later', {
+          'Retry-After': String(Math.ceil(wait / 1000)),
+        });
+        return;
+      }
       const ctx: ConnectionContext =
         result.principal === undefined
-          ? { planId, readOnly: result.readOnly }
-          : { planId, readOnly: result.readOnly, principal: result.principal };
+          ? { planId, readOnly: result.readOnly, sender }
+          : { planId, readOnly: result.readOnly, principal: result.principal, sender };
       accept(req, socket, head, ctx);
     };
     if (decision instanceof Promise) {

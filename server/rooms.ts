@@ -21,6 +21,7 @@ import * as Y from 'yjs';
 import type { Logger } from './log.ts';
 import { errorFields } from './log.ts';
 import type { RelayMetrics } from './metrics.ts';
+import { RefusalBackoff } from './refusals.ts';
 import {
   CLOSE_FORBIDDEN,
   CLOSE_GOING_AWAY,
@@ -80,6 +81,12 @@ export interface RoomLimits {
    * by another process since (`qingdan import --plan` while someone has the empty plan open).
    */
   readonly newPlanPollMs: number;
+  /**
+   * How long a sender whose updates were refused three times within a minute may not connect
+   * to that plan (HTTP 429); doubled for each further block, up to 15 times this; 0: never
+   * (see refusals.ts).
+   */
+  readonly refusalBlockMs: number;
 }
 
 /** Defaults of {@link RoomLimits}. */
@@ -98,6 +105,7 @@ export const DEFAULT_LIMITS: RoomLimits = {
   compactEvery: 1000,
   compactQuietMs: 2000,
   newPlanPollMs: 1000,
+  refusalBlockMs: 60_000,
 };
 
 /** Who is connecting, as decided at the upgrade (issue 7 fills `principal` from a token). */
@@ -107,6 +115,8 @@ export interface ConnectionContext {
   readonly readOnly: boolean;
   /** Claims of the authenticated user, for logs and a future audit trail. Never a token. */
   readonly principal?: Readonly<Record<string, string | number | boolean>>;
+  /** Who sends on it, for the refusal back-off (refusals.ts `senderKey`); unset: not tracked. */
+  readonly sender?: string;
 }
 
 /** Dependencies of the registry. */
@@ -470,6 +480,8 @@ export class RoomRegistry {
   readonly metrics: RelayMetrics;
   readonly logger: Logger;
   readonly decodeLimits: DecodeLimits;
+  /** Senders held back after refused updates; the upgrade consults it. */
+  readonly refusals: RefusalBackoff;
   private readonly _store: Store;
   private readonly _rooms = new Map<string, Room>();
   private _writes: PendingWrite[] = [];
@@ -500,6 +512,11 @@ export class RoomRegistry {
       maxAwarenessStateLength: deps.limits.maxAwarenessBytes,
       maxAwarenessEntriesPerMessage: Math.max(64, deps.limits.maxAwarenessEntriesPerPlan),
     };
+    this.refusals = new RefusalBackoff({
+      windowMs: 60_000,
+      blockMs: deps.limits.refusalBlockMs,
+      maxBlockMs: 15 * deps.limits.refusalBlockMs,
+    });
     this._pingTimer = setInterval(() => this._heartbeat(), deps.limits.pingIntervalMs);
     this._pingTimer.unref();
     this._newPlanTimer = setInterval(() => this._findNewPlans(), deps.limits.newPlanPollMs);
@@ -881,6 +898,12 @@ export class RoomRegistry {
           'update does not apply: refusing it',
         );
         w.conn.close(CLOSE_INVALID_PAYLOAD, 'update does not apply');
+        const sender = w.conn.ctx.sender;
+        if (sender !== undefined && this.refusals.refused(sender))
+          this.logger.warn(
+            { event: 'sender_blocked', plan: w.room.planId, principal: w.conn.ctx.principal },
+            'updates refused again and again: holding this sender back',
+          );
       }
     }
     if (applied.length > 0) {

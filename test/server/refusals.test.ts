@@ -1,0 +1,185 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, test } from 'vitest';
+import { WebSocket } from 'ws';
+import { CLOSE_INVALID_PAYLOAD } from '../../server/protocol.ts';
+import {
+  MAX_SENDERS,
+  REFUSALS_BEFORE_BLOCK,
+  RefusalBackoff,
+  senderKey,
+} from '../../server/refusals.ts';
+import { eventually } from '../helpers/eventually.ts';
+import {
+  REPO_ROOT,
+  closed,
+  connectClient,
+  makeTempDir,
+  openRawSocket,
+  removeDir,
+  startTestRelay,
+  type TestClient,
+  type TestRelay,
+} from '../helpers/relay.ts';
+
+const FIXTURES = `${REPO_ROOT}test/fixtures/relay/`;
+
+describe('the refusal back-off', () => {
+  const MINUTE = 60_000;
+  function backoff(): { b: RefusalBackoff; advance: (ms: number) => void } {
+    let now = 1_000_000;
+    const b = new RefusalBackoff({
+      windowMs: MINUTE,
+      blockMs: MINUTE,
+      maxBlockMs: 15 * MINUTE,
+      now: () => now,
+    });
+    return { b, advance: (ms) => (now += ms) };
+  }
+  const refuse = (b: RefusalBackoff, key: string, times: number): boolean[] =>
+    Array.from({ length: times }, () => b.refused(key));
+
+  test('holds a sender back after three refusals within a minute, for a minute', () => {
+    const { b, advance } = backoff();
+    expect(refuse(b, 'a', REFUSALS_BEFORE_BLOCK)).toEqual([false, false, true]);
+    expect(b.blockedFor('a')).toBe(MINUTE);
+    expect(b.blockedFor('b')).toBe(0);
+    advance(MINUTE - 1);
+    expect(b.blockedFor('a')).toBe(1);
+    advance(1);
+    expect(b.blockedFor('a')).toBe(0);
+  });
+
+  test('refusals further apart than the window do not add up', () => {
+    const { b, advance } = backoff();
+    for (let i = 0; i < 10; i++) {
+      expect(b.refused('a')).toBe(false);
+      advance(MINUTE / 2 + 1);
+    }
+    expect(b.blockedFor('a')).toBe(0);
+  });
+
+  test('each further block doubles, up to fifteen minutes; a long quiet starts over', () => {
+    const { b, advance } = backoff();
+    const blocks: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      refuse(b, 'a', REFUSALS_BEFORE_BLOCK);
+      blocks.push(b.blockedFor('a'));
+      advance(b.blockedFor('a'));
+    }
+    expect(blocks.map((ms) => ms / MINUTE)).toEqual([1, 2, 4, 8, 15, 15, 15]);
+    advance(30 * MINUTE + 1);
+    refuse(b, 'a', REFUSALS_BEFORE_BLOCK);
+    expect(b.blockedFor('a')).toBe(MINUTE);
+  });
+
+  test('remembers a bounded number of senders, forgetting the quiet ones', () => {
+    const { b, advance } = backoff();
+    for (let i = 0; i < MAX_SENDERS + 500; i++) b.refused(`s${i}`);
+    expect(b.size).toBe(MAX_SENDERS);
+    advance(31 * MINUTE);
+    b.refused('late');
+    expect(b.size).toBe(1);
+  });
+
+  test('off when the block is 0', () => {
+    const b = new RefusalBackoff({ windowMs: MINUTE, blockMs: 0, maxBlockMs: 0 });
+    expect(refuse(b, 'a', 10)).not.toContain(true);
+    expect(b.blockedFor('a')).toBe(0);
+  });
+
+  test('a sender is a plan, a token and an address together', () => {
+    const keys = new Set([
+      senderKey('p', 't1', '127.0.0.1'),
+      senderKey('q', 't1', '127.0.0.1'),
+      senderKey('p', 't2', '127.0.0.1'),
+      senderKey('p', 't1', '127.0.0.2'),
+      senderKey('p', undefined, '127.0.0.1'),
+    ]);
+    expect(keys.size).toBe(5);
+  });
+});
+
+describe('a sender whose updates the relay refuses again and again', () => {
+  let dir: string | undefined;
+  let relay: TestRelay | undefined;
+  const clients: TestClient[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy();
+    await relay?.close();
+    if (dir !== undefined) removeDir(dir);
+  });
+
+  /** Resolves to the HTTP status of a refused upgrade, or 101 once the socket opens. */
+  function upgradeStatus(url: string): Promise<{ status: number; retryAfter?: string }> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      ws.once('unexpected-response', (_req, res) => {
+        const retryAfter = res.headers['retry-after'];
+        resolve(
+          retryAfter === undefined
+            ? { status: res.statusCode ?? 0 }
+            : { status: res.statusCode ?? 0, retryAfter },
+        );
+        ws.terminate();
+      });
+      ws.once('open', () => {
+        resolve({ status: 101 });
+        ws.close();
+      });
+      ws.once('error', (error) => {
+        if (ws.readyState !== WebSocket.CLOSED) reject(error);
+      });
+    });
+  }
+
+  test('is held back at the upgrade (429), alone, and the plan is rebuilt only three times', async () => {
+    dir = makeTempDir();
+    const blockMs = 3000;
+    relay = await startTestRelay({ dataDir: dir, limits: { refusalBlockMs: blockMs } });
+    const wsUrl = relay.url.replace('http', 'ws');
+    const planId = 'target';
+    const seed = new Uint8Array(readFileSync(`${FIXTURES}plan-state.update`));
+    expect((await relay.store.createPlan(planId, seed)).ok).toBe(true);
+    // An update Yjs takes but the update check refuses after applying it.
+    const frame = new Uint8Array(
+      readFileSync(`${FIXTURES}update-diverges-on-plan-state-left-elsewhere.frame`),
+    );
+    const good = connectClient(wsUrl, planId);
+    clients.push(good);
+    await good.synced();
+
+    const hostile = relay.mint({ plan: planId, role: 'editor', name: 'hostile' }).token;
+    const other = relay.mint({ plan: planId, role: 'editor', name: 'other' }).token;
+    const hostileUrl = `${wsUrl}/${planId}?token=${encodeURIComponent(hostile)}`;
+    for (let i = 0; i < REFUSALS_BEFORE_BLOCK; i++) {
+      const ws = await openRawSocket(wsUrl, `/${planId}`, 5000, { token: hostile });
+      const done = closed(ws);
+      ws.send(frame);
+      expect((await done).code).toBe(CLOSE_INVALID_PAYLOAD);
+    }
+    const refusedUpgrades = relay.metrics.errors('upgrade_refused');
+    const held = await upgradeStatus(hostileUrl);
+    expect(held.status).toBe(429);
+    expect(Number(held.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(held.retryAfter)).toBeLessThanOrEqual(Math.ceil(blockMs / 1000));
+    // However often it tries meanwhile: no WebSocket, so no update and no rebuild.
+    for (let i = 0; i < 20; i++) expect((await upgradeStatus(hostileUrl)).status).toBe(429);
+    expect(relay.metrics.errors('apply_update')).toBe(REFUSALS_BEFORE_BLOCK);
+    expect(relay.metrics.errors('upgrade_refused')).toBe(refusedUpgrades + 21);
+
+    // Nobody else is held back: another token from the same address, and the open client.
+    const second = connectClient(wsUrl, planId, { token: other });
+    clients.push(second);
+    await second.synced();
+    good.doc.getMap('good').set('during', 1);
+    await eventually(() => expect(second.doc.getMap('good').get('during')).toBe(1));
+    expect(good.provider.wsconnected).toBe(true);
+
+    // Once the block is over, the sender may connect again.
+    await eventually(
+      async () => expect((await upgradeStatus(hostileUrl)).status).toBe(101),
+      3 * blockMs,
+      100,
+    );
+  });
+});
