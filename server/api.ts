@@ -3,7 +3,9 @@
  * `Authorization: Bearer <token>` — never a cookie, so another site cannot make a browser
  * call it (no CSRF), and never the query string, so a token does not end up in access logs.
  *
- *   GET    /api/me?plan=ID                  the presented token's claims, checked for a plan
+ *   GET    /api/me?plan=ID                  the presented token's claims, checked for a plan;
+ *                                            `heldBackSeconds` when this sender may not connect
+ *                                            to it for now (refusals.ts)
  *   GET    /api/plans                       the plans the token covers, with titles
  *   GET    /api/plans/ID/invites            the invites of a plan            (its admins)
  *   POST   /api/plans/ID/invites            {role, name, days} → a new invite (its admins)
@@ -30,6 +32,11 @@ export interface ApiDeps extends AuthDeps {
   /** Base of the invite links the API hands out (the public URL, or the relay's own). */
   readonly publicUrl: () => string;
   readonly logger: Logger;
+  /**
+   * Milliseconds a sender (plan, token id, address) is still held back after refused updates
+   * (refusals.ts); absent: never.
+   */
+  readonly heldBack?: (planId: string, tokenId: string, address: string) => number;
 }
 
 /** Handles the API's requests; returns false for any other path. */
@@ -142,12 +149,15 @@ export function createApi(deps: ApiDeps): ApiHandler {
     const r = checkToken(deps, tokenFromHeader(req), plan);
     if (!r.ok) return send(res, r.status, { error: r.reason });
     const c = r.claims;
+    // A browser cannot read the 429 of a refused upgrade: this is how its page learns of it.
+    const wait = deps.heldBack?.(plan, c.jti, req.socket.remoteAddress ?? '') ?? 0;
     send(res, 200, {
       id: c.jti,
       plan: c.plan,
       role: c.role,
       name: c.name,
       expiresAt: iso(c.exp),
+      ...(wait > 0 ? { heldBackSeconds: Math.ceil(wait / 1000) } : {}),
     });
   };
 

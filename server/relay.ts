@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { openAccess, allowedOriginsFor } from './access.ts';
 import { createApi } from './api.ts';
+import { senderKey } from './refusals.ts';
 import { createRelayHttp, type Authorize, type HttpRoutes } from './http.ts';
 import { claimDataDir } from './claim.ts';
 import { asDataDirError, type TokenRegistry } from './tokens.ts';
@@ -134,6 +135,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
           store,
           logger,
           publicUrl: () => publicUrl,
+          heldBack: (planId, tokenId, address) =>
+            rooms.refusals.blockedFor(senderKey(planId, tokenId, address)),
         });
   const extra = options.routes;
   const routes: HttpRoutes | undefined =

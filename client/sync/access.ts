@@ -10,7 +10,8 @@ import { checkToken, decodeInvite, type InviteClaims, type Role } from './invite
  * - `forbidden`: the token is for another plan (403);
  * - `read-only`: a viewer's device holds changes the relay will not take (close 4403);
  * - `rejected`: the relay refuses what this device sends (close 1007, or 1009 for a message
- *   over its size limit, again on every reconnect): its copy holds an update the relay will
+ *   over its size limit, again on every reconnect; or it holds the device back for a while
+ *   after such refusals, which `GET /api/me` tells): its copy holds an update the relay will
  *   never take (a damaged local store, a fault, or offline work too large to send at once),
  *   and every later edit of this device would go with it and be refused too.
  */
@@ -137,6 +138,8 @@ export class AccessWatch {
       const r = await checkToken(this._token, this._target.planId);
       if (this._disposed) return;
       if (r === 'refused' || r === 'forbidden') this._stop(r);
+      // Held back after refused updates: the same data would be refused again once let in.
+      else if (r === 'held-back') this._stop('rejected');
     } finally {
       this._checking = false;
     }

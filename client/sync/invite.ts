@@ -74,13 +74,14 @@ export function takeTokenFromLocation(
 }
 
 /** What the relay says about a token for a plan. */
-export type TokenCheck = 'ok' | 'refused' | 'forbidden' | 'unreachable';
+export type TokenCheck = 'ok' | 'refused' | 'forbidden' | 'held-back' | 'unreachable';
 
 /**
  * Asks the relay whether a token opens a plan (`GET /api/me`): a browser cannot read the
  * HTTP status of a refused WebSocket upgrade, so after a failed connection this tells a
- * revoked or expired token (`refused`, 401) or one for another plan (`forbidden`, 403) from
- * a relay that is just not reachable.
+ * revoked or expired token (`refused`, 401) or one for another plan (`forbidden`, 403), or a
+ * device the relay holds back for a while because it refused its updates again and again
+ * (`held-back`: 200 with `heldBackSeconds`), from a relay that is just not reachable.
  */
 export async function checkToken(
   token: string,
@@ -93,7 +94,13 @@ export async function checkToken(
     });
     if (res.status === 401) return 'refused';
     if (res.status === 403) return 'forbidden';
-    return res.ok ? 'ok' : 'unreachable';
+    if (!res.ok) return 'unreachable';
+    const body: unknown = await res.json().catch(() => null);
+    const held =
+      typeof body === 'object' && body !== null
+        ? (body as { heldBackSeconds?: unknown }).heldBackSeconds
+        : undefined;
+    return typeof held === 'number' && held > 0 ? 'held-back' : 'ok';
   } catch {
     return 'unreachable';
   }

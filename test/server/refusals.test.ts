@@ -167,6 +167,19 @@ describe('a sender whose updates the relay refuses again and again', () => {
     expect(relay.metrics.errors('apply_update')).toBe(REFUSALS_BEFORE_BLOCK);
     expect(relay.metrics.errors('upgrade_refused')).toBe(refusedUpgrades + 21);
 
+    // The page of a browser, which cannot read the 429, learns it from /api/me.
+    const me = async (token: string): Promise<Record<string, unknown>> => {
+      const res = await fetch(`${relay!.url}/api/me?plan=${planId}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const { heldBackSeconds } = await me(hostile);
+    expect(heldBackSeconds).toBeGreaterThanOrEqual(1);
+    expect(heldBackSeconds).toBeLessThanOrEqual(Math.ceil(blockMs / 1000));
+    expect(await me(other)).not.toHaveProperty('heldBackSeconds');
+
     // Nobody else is held back: another token from the same address, and the open client.
     const second = connectClient(wsUrl, planId, { token: other });
     clients.push(second);
@@ -181,5 +194,6 @@ describe('a sender whose updates the relay refuses again and again', () => {
       3 * blockMs,
       100,
     );
+    expect(await me(hostile)).not.toHaveProperty('heldBackSeconds');
   });
 });

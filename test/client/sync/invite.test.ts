@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import '../lit-quiet.ts';
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   checkToken,
   decodeInvite,
@@ -77,6 +77,13 @@ describe('invite links', () => {
     expect(await checkToken('t', 'p1', answer(401))).toBe('refused');
     expect(await checkToken('t', 'p1', answer(403))).toBe('forbidden');
     expect(await checkToken('t', 'p1', answer(502))).toBe('unreachable');
+    const body =
+      (json: string): typeof fetch =>
+      () =>
+        Promise.resolve(new Response(json, { status: 200 }));
+    expect(await checkToken('t', 'p1', body('{"id":"x","heldBackSeconds":60}'))).toBe('held-back');
+    expect(await checkToken('t', 'p1', body('{"id":"x","heldBackSeconds":0}'))).toBe('ok');
+    expect(await checkToken('t', 'p1', body('not json'))).toBe('ok');
     expect(await checkToken('t', 'p1', () => Promise.reject(new TypeError('offline')))).toBe(
       'unreachable',
     );
@@ -189,6 +196,40 @@ describe('AccessWatch', () => {
     attempt(1007);
     expect(w.state).toBe('ok');
     attempt(1009);
+    expect(w.state).toBe('rejected');
+    expect(disconnected()).toBe(1);
+    w.dispose();
+  });
+
+  it('stops when a connection that never opened is the relay holding this device back', async () => {
+    const asked: string[] = [];
+    let heldBack = 0;
+    vi.stubGlobal('fetch', (url: string) => {
+      asked.push(url);
+      const body = { id: 'id-1', ...(heldBack > 0 ? { heldBackSeconds: heldBack } : {}) };
+      return Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
+    });
+    onTestFinished(() => {
+      vi.unstubAllGlobals();
+    });
+    const w = new AccessWatch(target());
+    w.begin(token({}));
+    const { provider, emit, disconnected } = fakeProvider();
+    w.watch(provider);
+    // The check's fetch and body are promises: a macrotask later they are done.
+    const settled = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+    // The relay is unreachable, or the token is fine: the provider keeps trying.
+    emit('connection-close', { code: 1006 });
+    await settled();
+    expect(asked).toEqual(['/api/me?plan=p1']);
+    expect(w.state).toBe('ok');
+    expect(disconnected()).toBe(0);
+
+    heldBack = 60;
+    emit('connection-close', { code: 1006 });
+    await settled();
+    expect(asked).toHaveLength(2);
     expect(w.state).toBe('rejected');
     expect(disconnected()).toBe(1);
     w.dispose();
