@@ -40,9 +40,29 @@ interface Sender {
   lastRefusal: number;
 }
 
-/** The key of a sender (see the module comment). */
+/**
+ * The key of a sender (see the module comment). An IPv6 address counts by its /64, which one
+ * host commonly holds whole (it could otherwise take a fresh address for every attempt); an
+ * IPv4 address written as IPv6 (`::ffff:a.b.c.d`) counts as itself.
+ */
 export function senderKey(planId: string, tokenId: string | undefined, address: string): string {
-  return `${planId}\n${tokenId ?? ''}\n${address}`;
+  return `${planId}\n${tokenId ?? ''}\n${addressKey(address)}`;
+}
+
+function addressKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped !== null) return mapped[1]!;
+  if (!address.includes(':')) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === '' ? [] : tail.split(':');
+  const groups = address.includes('::')
+    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 export class RefusalBackoff {

@@ -97,6 +97,15 @@ describe('the refusal back-off', () => {
     ]);
     expect(keys.size).toBe(5);
   });
+
+  test('an IPv6 sender counts by its /64; an IPv4 one written as IPv6 as itself', () => {
+    const key = (address: string): string => senderKey('p', 't', address);
+    expect(key('2001:db8:0:1::5')).toBe(key('2001:0db8:0000:0001:ffff:1:2:3'));
+    expect(key('2001:db8:0:1::5')).not.toBe(key('2001:db8:0:2::5'));
+    expect(key('::1')).toBe(key('0:0:0:0:0:0:0:1'));
+    expect(key('::ffff:10.0.0.7')).toBe(key('10.0.0.7'));
+    expect(key('10.0.0.7')).not.toBe(key('10.0.0.8'));
+  });
 });
 
 describe('a sender whose updates the relay refuses again and again', () => {
