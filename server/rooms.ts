@@ -87,6 +87,17 @@ export interface RoomLimits {
    * (see refusals.ts).
    */
   readonly refusalBlockMs: number;
+  /**
+   * Time the relay may spend answering one connection's sync requests, in milliseconds per
+   * second (ten seconds' worth at once); a connection whose requests cost more is closed
+   * (1008). A joiner's first answer always goes out, charged at most half of that; then a
+   * stock client asks again only when it reconnects, and qingdan's client's probes (what the
+   * relay got of its edits) cost microseconds. Without it one connection asking for a large
+   * plan again and again, each time claiming a little of it, made the relay encode the plan
+   * each time (~40 ms for 10,000 tasks), within the message rate limit, and held every plan's
+   * edits for seconds.
+   */
+  readonly syncMsPerSecond: number;
 }
 
 /** Defaults of {@link RoomLimits}. */
@@ -106,6 +117,7 @@ export const DEFAULT_LIMITS: RoomLimits = {
   compactQuietMs: 2000,
   newPlanPollMs: 1000,
   refusalBlockMs: 60_000,
+  syncMsPerSecond: 25,
 };
 
 /** Who is connecting, as decided at the upgrade (issue 7 fills `principal` from a token). */
@@ -254,6 +266,9 @@ export class Connection {
   alive = true;
   private _tokens: number;
   private _awarenessTokens: number;
+  /** Milliseconds of sync answers this connection may still cost (see syncMsPerSecond). */
+  private _syncBudgetMs: number;
+  private _answeredSync = false;
   private _lastRefill = performance.now();
   private _queued: Uint8Array[] = [];
   private _queuedBytes = 0;
@@ -271,6 +286,7 @@ export class Connection {
     this.renewalCursor = room.renewalSeq;
     this._tokens = registry.limits.messageBurst;
     this._awarenessTokens = registry.limits.awarenessPerSecond;
+    this._syncBudgetMs = SYNC_BUDGET_SECONDS * registry.limits.syncMsPerSecond;
   }
 
   /** Feed one received frame. */
@@ -396,22 +412,33 @@ export class Connection {
     return true;
   }
 
-  /** Answers a sync step 1 with what the client lacks. */
+  /** Answers a sync step 1 with what the client lacks, and charges the time to its budget. */
   answerSync(stateVector: Uint8Array): void {
     if (this.closed) return;
-    const update =
-      stateVector.length <= 1
-        ? this.room.fullState()
-        : Y.encodeStateAsUpdate(this.room.doc, stateVector);
+    const started = performance.now();
+    const update = claimsNothingOf(this.room.doc, stateVector)
+      ? this.room.fullState()
+      : Y.encodeStateAsUpdate(this.room.doc, stateVector);
     this.send(encodeSyncStep2(update));
+    const cost = performance.now() - started;
+    // A joiner's first answer is charged at most half the budget: a very large plan's first
+    // answer must not leave its later, cheap requests refused.
+    const burst = SYNC_BUDGET_SECONDS * this._registry.limits.syncMsPerSecond;
+    this._syncBudgetMs -= this._answeredSync ? cost : Math.min(cost, burst / 2);
+    this._answeredSync = true;
   }
 
   private _refill(): void {
     const now = performance.now();
     const elapsed = (now - this._lastRefill) / 1000;
     this._lastRefill = now;
-    const { messagesPerSecond, messageBurst, awarenessPerSecond } = this._registry.limits;
+    const { messagesPerSecond, messageBurst, awarenessPerSecond, syncMsPerSecond } =
+      this._registry.limits;
     this._tokens = Math.min(messageBurst, this._tokens + elapsed * messagesPerSecond);
+    this._syncBudgetMs = Math.min(
+      SYNC_BUDGET_SECONDS * syncMsPerSecond,
+      this._syncBudgetMs + elapsed * syncMsPerSecond,
+    );
     this._awarenessTokens = Math.min(
       awarenessPerSecond,
       this._awarenessTokens + elapsed * awarenessPerSecond,
@@ -441,6 +468,15 @@ export class Connection {
     const room = this.room;
     switch (message.type) {
       case 'sync-step1':
+        if (this._syncBudgetMs < 0) {
+          this._registry.metrics.error('rate_limited');
+          this._registry.logger.warn(
+            { event: 'rate_limited', conn: this.id, plan: this.ctx.planId },
+            'sync requests cost too much: closing',
+          );
+          this.close(CLOSE_POLICY_VIOLATION, 'too many sync requests');
+          return;
+        }
         if (room.committing)
           room.deferredSyncs.push({ conn: this, stateVector: message.stateVector });
         else this.answerSync(message.stateVector);
@@ -463,6 +499,21 @@ export class Connection {
         return;
     }
   }
+}
+
+/** A connection's sync budget holds this many seconds' worth of `syncMsPerSecond`. */
+const SYNC_BUDGET_SECONDS = 10;
+
+/**
+ * True when a state vector claims nothing the doc holds (empty, or only clients the doc has
+ * not seen, as a fresh device with offline edits sends): the answer is then the whole state,
+ * which the room caches, instead of encoding it afresh for each such request.
+ */
+function claimsNothingOf(doc: Y.Doc, stateVector: Uint8Array): boolean {
+  if (stateVector.length <= 1) return true;
+  for (const [client, clock] of Y.decodeStateVector(stateVector))
+    if (clock > 0 && doc.store.clients.has(client)) return false;
+  return true;
 }
 
 function awarenessEntries(room: Room, ids: Iterable<number>): AwarenessEntry[] {
