@@ -10,6 +10,7 @@ import type { ProfileSaved } from './cl-profile-dialog.ts';
 import './cl-profile-dialog.ts';
 import './cl-home.ts';
 import './cl-plan-page.ts';
+import { loadPrintPage } from '../lazy.ts';
 
 /**
  * The application shell: header, client-side routing (history API) and the first-use
@@ -150,7 +151,7 @@ export class ClApp extends LitElement {
     if (r.page === 'print') {
       // The print view and its table are loaded when first opened (cached by the service
       // worker like every chunk); the element upgrades with the properties already set.
-      void import('../print/cl-print-page.ts');
+      void loadPrintPage().catch(() => undefined);
       return p
         ? html`<cl-print-page
             .planId=${r.planId}

@@ -22,6 +22,7 @@ import { CompareController } from '../versions/compare-controller.ts';
 import type { CompareSelect } from '../versions/cl-versions.ts';
 import { pageStyles } from './cl-plan-page.styles.ts';
 import { keepInvite } from '../sync/take-invite.ts';
+import { loadVersions, prefetchPlanParts } from '../lazy.ts';
 import { navigate, planPath, printPath } from '../router.ts';
 import type { InviteGiven } from './cl-invite-paste.ts';
 import './cl-access.ts';
@@ -106,6 +107,7 @@ export class ClPlanPage extends LitElement {
     super.connectedCallback();
     addEventListener('keydown', this._onKey);
     if (this.planId !== '' && !this._session) this._open();
+    prefetchPlanParts();
   }
 
   override disconnectedCallback(): void {
@@ -257,7 +259,7 @@ export class ClPlanPage extends LitElement {
   /** The versions panel (issue 6) is loaded when first opened, not with the checklist. */
   private readonly _toggleVersions = (): void => {
     this._versionsOpen = !this._versionsOpen;
-    if (this._versionsOpen) void import('../versions/cl-versions.ts');
+    if (this._versionsOpen) void loadVersions().catch(() => undefined);
   };
 
   private _toggle(p: 'branches' | 'trash' | 'invites'): void {

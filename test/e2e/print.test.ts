@@ -413,6 +413,40 @@ describe('the print view', () => {
     expect(heading?.page).toBe(2);
   });
 
+  test('the versions panel and the print view open offline before any service worker controls the page', async () => {
+    // A first visit that loses the network at once: no service worker has taken the page yet.
+    const w = await openPage(suite.browser, {
+      name: '王五',
+      baseURL: suite.relay.url,
+      serviceWorkers: 'block',
+    });
+    onTestFinished(() => {
+      expect(w.errors).toEqual([]);
+    });
+    const { page, context } = w;
+    await page.goto('/');
+    await answerFirstUse(page, '王五', '机关党支部');
+    await gotoPlan(page, 'seed2023');
+    await waitSynced(page);
+    // The page fetches both in the background once it has settled.
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            () =>
+              customElements.get('cl-versions') !== undefined &&
+              customElements.get('cl-print-page') !== undefined,
+          ),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    await context.setOffline(true);
+    await page.getByRole('button', { name: '审定版本' }).click();
+    await page.getByRole('button', { name: '审定当前清单…' }).waitFor();
+    await page.getByRole('button', { name: '打印和导出' }).click();
+    await expect.poll(() => page.locator('cl-print-view tr.task').count()).toBe(13);
+  });
+
   test('two people agreeing offline at once make two whole versions, never a mix', async () => {
     const people = [];
     for (const [name, edit] of [

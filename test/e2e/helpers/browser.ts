@@ -56,9 +56,15 @@ export async function openPage(
      * token for every plan; null for none.
      */
     token?: string | null;
+    /** `block`: no service worker ever controls the page (a first visit, before it installs). */
+    serviceWorkers?: 'allow' | 'block';
   },
 ): Promise<WatchedPage> {
-  const context = await browser.newContext({ baseURL: opts.baseURL, locale: 'zh-CN' });
+  const context = await browser.newContext({
+    baseURL: opts.baseURL,
+    locale: 'zh-CN',
+    serviceWorkers: opts.serviceWorkers ?? 'allow',
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {

@@ -1,0 +1,43 @@
+/**
+ * The parts of the app loaded when first used: the versions panel and the print view. A plan
+ * page fetches them once it has settled, so they open offline too, even before the service
+ * worker controls the page (a first visit that loses the network at once used to fail to
+ * open the versions panel). A fetch that fails is tried again at the next use.
+ */
+const loading = new Map<string, Promise<unknown>>();
+
+function once(key: string, load: () => Promise<unknown>): Promise<unknown> {
+  let pending = loading.get(key);
+  if (pending === undefined) {
+    pending = load().catch((error: unknown) => {
+      loading.delete(key);
+      throw error;
+    });
+    loading.set(key, pending);
+  }
+  return pending;
+}
+
+/** The versions panel (`<cl-versions>`). */
+export function loadVersions(): Promise<unknown> {
+  return once('versions', () => import('./versions/cl-versions.ts'));
+}
+
+/** The print view (`<cl-print-page>`). */
+export function loadPrintPage(): Promise<unknown> {
+  return once('print', () => import('./print/cl-print-page.ts'));
+}
+
+/** How long after a plan page opens its lazy parts are fetched: after its own first paint. */
+const PREFETCH_AFTER_MS = 1500;
+
+/**
+ * Fetches the plan page's lazy parts in the background. Offline, the element that needs one
+ * stays empty until the network is back and it is opened again; nothing is thrown at the page.
+ */
+export function prefetchPlanParts(): void {
+  setTimeout(() => {
+    void loadVersions().catch(() => undefined);
+    void loadPrintPage().catch(() => undefined);
+  }, PREFETCH_AFTER_MS);
+}
