@@ -28,16 +28,20 @@ export function loadPrintPage(): Promise<unknown> {
   return once('print', () => import('./print/cl-print-page.ts'));
 }
 
-/** How long after a plan page opens its lazy parts are fetched: after its own first paint. */
-const PREFETCH_AFTER_MS = 1500;
+/** At the latest this long after a plan page opens, its lazy parts are fetched. */
+const PREFETCH_WITHIN_MS = 1500;
 
 /**
- * Fetches the plan page's lazy parts in the background. Offline, the element that needs one
- * stays empty until the network is back and it is opened again; nothing is thrown at the page.
+ * Fetches the plan page's lazy parts in the background, once the page is idle after its
+ * first render. Offline, the element that needs one stays empty until the network is back and
+ * it is opened again; nothing is thrown at the page.
  */
 export function prefetchPlanParts(): void {
-  setTimeout(() => {
+  const fetchParts = (): void => {
     void loadVersions().catch(() => undefined);
     void loadPrintPage().catch(() => undefined);
-  }, PREFETCH_AFTER_MS);
+  };
+  if (typeof requestIdleCallback === 'function')
+    requestIdleCallback(fetchParts, { timeout: PREFETCH_WITHIN_MS });
+  else setTimeout(fetchParts, PREFETCH_WITHIN_MS);
 }

@@ -23,6 +23,7 @@ import {
   startProxy,
   titleField,
   useRelayAndBrowser,
+  waitLazyParts,
   waitServiceWorker,
   waitSynced,
   type WatchedPage,
@@ -429,17 +430,7 @@ describe('the print view', () => {
     await gotoPlan(page, 'seed2023');
     await waitSynced(page);
     // The page fetches both in the background once it has settled.
-    await expect
-      .poll(
-        () =>
-          page.evaluate(
-            () =>
-              customElements.get('cl-versions') !== undefined &&
-              customElements.get('cl-print-page') !== undefined,
-          ),
-        { timeout: 15_000 },
-      )
-      .toBe(true);
+    await waitLazyParts(page);
     await context.setOffline(true);
     await page.getByRole('button', { name: '审定版本' }).click();
     await page.getByRole('button', { name: '审定当前清单…' }).waitFor();
@@ -459,6 +450,9 @@ describe('the print view', () => {
       await gotoPlan(page, 'both2023');
       await page.getByRole('checkbox', { name: edit, exact: true }).waitFor();
       await waitSynced(page);
+      // The 审定版本 panel is needed offline below, whether or not a service worker has
+      // taken the page by then.
+      await waitLazyParts(page);
       people.push({ name, edit, page, proxy });
     }
     for (const p of people) {

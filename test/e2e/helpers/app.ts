@@ -77,6 +77,24 @@ export async function waitServiceWorker(page: Page): Promise<void> {
   await expect.poll(controlled, { timeout: 15_000 }).toBe(true);
 }
 
+/**
+ * Waits until a plan page has fetched its parts that load when first used (client/lazy.ts:
+ * the versions panel, the print view), after which they open offline.
+ */
+export async function waitLazyParts(page: Page): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        page.evaluate(
+          () =>
+            customElements.get('cl-versions') !== undefined &&
+            customElements.get('cl-print-page') !== undefined,
+        ),
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+}
+
 /** Every task title in the tree, in order. */
 export function treeTitles(page: Page): Promise<string[]> {
   return page
