@@ -68,6 +68,9 @@ export interface AwarenessEntry {
   readonly state: string;
 }
 
+/** What `Y.decodeUpdate` reads from an update. */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
 /** A decoded client message. */
 export type ClientMessage =
   | { readonly type: 'sync-step1'; readonly stateVector: Uint8Array }
@@ -76,6 +79,8 @@ export type ClientMessage =
       readonly update: Uint8Array;
       /** True when the update carries no structs and no deletions (every client's first reply). */
       readonly empty: boolean;
+      /** Its structs and deletions, as the check before applying decoded them. */
+      readonly decoded: DecodedUpdate;
     }
   | { readonly type: 'awareness'; readonly entries: readonly AwarenessEntry[] }
   | { readonly type: 'query-awareness' };
@@ -151,7 +156,7 @@ function decodeAwareness(payload: Uint8Array, limits: DecodeLimits): AwarenessEn
   return entries;
 }
 
-function decodeUpdatePayload(update: Uint8Array): boolean {
+function decodeUpdatePayload(update: Uint8Array): DecodedUpdate {
   // Check the update before anything applies it: Y.applyUpdate can throw half-way and leave a
   // Y.Doc half-changed, which y-protocols would then broadcast and a store would keep.
   let decoded: ReturnType<typeof Y.decodeUpdate>;
@@ -171,7 +176,7 @@ function decodeUpdatePayload(update: Uint8Array): boolean {
       if (!(range.len > 0)) throw new ProtocolError('update deletes an empty range');
     }
   }
-  return decoded.structs.length === 0 && decoded.ds.clients.size === 0;
+  return decoded;
 }
 
 /**
@@ -210,8 +215,13 @@ function decodeUnchecked(data: Uint8Array, limits: DecodeLimits): ClientMessage 
         }
         message = { type: 'sync-step1', stateVector: payload };
       } else if (step === SYNC_STEP2 || step === SYNC_UPDATE) {
-        const empty = decodeUpdatePayload(payload);
-        message = { type: step === SYNC_STEP2 ? 'sync-step2' : 'update', update: payload, empty };
+        const decoded = decodeUpdatePayload(payload);
+        message = {
+          type: step === SYNC_STEP2 ? 'sync-step2' : 'update',
+          update: payload,
+          empty: decoded.structs.length === 0 && decoded.ds.clients.size === 0,
+          decoded,
+        };
       } else {
         throw new ProtocolError(`unknown sync message type ${step}`);
       }

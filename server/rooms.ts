@@ -39,7 +39,7 @@ import {
   type DecodeLimits,
   type Socket,
 } from './protocol.ts';
-import { applyCheckedUpdate } from './update-check.ts';
+import { addsNothing, applyCheckedUpdate } from './update-check.ts';
 import type { Store, WriteResult } from './store.ts';
 
 /** Limits and timings of the registry. */
@@ -483,7 +483,9 @@ export class Connection {
         return;
       case 'sync-step2':
       case 'update':
-        if (message.empty) return;
+        // Nothing new (a reconnecting client's sync reply: its whole delete set, all known):
+        // nothing to store or relay, and no edit of a viewer's.
+        if (message.empty || addsNothing(room.doc, message.decoded)) return;
         if (this.ctx.readOnly) {
           this._registry.metrics.error('read_only_write');
           this.close(CLOSE_FORBIDDEN, 'read-only connection: edits are not accepted');

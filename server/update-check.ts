@@ -31,6 +31,7 @@
  * dropped, and only what the update did place is stored and relayed.
  */
 import * as Y from 'yjs';
+import type { DecodedUpdate } from './protocol.ts';
 
 /** Thrown by {@link applyCheckedUpdate}; the doc may have changed and must be rebuilt. */
 export class UpdateRefused extends Error {
@@ -158,4 +159,38 @@ function inSameList(other: Struct, item: Y.Item): other is Y.Item {
   return (
     other instanceof Y.Item && other.parent === item.parent && other.parentSub === item.parentSub
   );
+}
+
+/**
+ * True when an update holds nothing the doc lacks: every struct is already in it, and every
+ * item it deletes is already deleted there. Every stock client's sync reply carries its
+ * whole delete set, so after a reconnect a client that made no change sends one such update:
+ * a viewer's was taken for an edit (closing it with 4403 on any plan with a deletion), and an
+ * editor's was stored and relayed to everyone again.
+ */
+export function addsNothing(doc: Y.Doc, decoded: DecodedUpdate): boolean {
+  const clients = doc.store.clients;
+  const stateOf = (structs: readonly Struct[] | undefined): number => {
+    const last = structs?.[structs.length - 1];
+    return last === undefined ? 0 : last.id.clock + last.length;
+  };
+  for (const struct of decoded.structs) {
+    if (struct instanceof Y.Skip) continue;
+    if (struct.id.clock + struct.length > stateOf(clients.get(struct.id.client))) return false;
+  }
+  for (const [client, ranges] of decoded.ds.clients) {
+    const structs = clients.get(client);
+    if (structs === undefined) return false;
+    const state = stateOf(structs);
+    for (const { clock, len } of ranges) {
+      const end = clock + len;
+      if (end > state) return false;
+      for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+        const struct = structs[i]!;
+        if (struct.id.clock >= end) break;
+        if (!struct.deleted) return false;
+      }
+    }
+  }
+  return true;
 }

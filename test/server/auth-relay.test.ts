@@ -252,6 +252,37 @@ describe('the relay checks the invite token at the upgrade', () => {
     expect(editor.doc.getText('notes').toString()).toBe(`x${MARKER}`);
   });
 
+  test('a viewer and an editor that reconnect with nothing new stay connected, and nothing is stored', async () => {
+    await seed('p1');
+    const editor = client('p1', relay.mint({ plan: 'p1', role: 'editor' }).token);
+    await editor.synced();
+    // A deletion: from now on every sync reply carries a delete set.
+    editor.doc.getText('notes').delete(0, 2);
+    const viewer = client('p1', relay.mint({ plan: 'p1', role: 'viewer', name: '王五' }).token);
+    await viewer.synced();
+    const text = (c: TestClient): string => c.doc.getText('notes').toString();
+    await eventually(() => expect(text(viewer)).toBe(MARKER.slice(2)));
+    await eventually(async () => {
+      const stored = new Y.Doc();
+      Y.applyUpdate(stored, (await relay.store.loadState('p1'))!);
+      expect(stored.getText('notes').toString()).toBe(MARKER.slice(2));
+    });
+    const rows = await relay.store.logLength('p1');
+
+    // Both lose their connection and come back, as after a network blip.
+    for (const c of [viewer, editor]) c.provider.ws?.close();
+    await eventually(() =>
+      expect([viewer, editor].every((c) => c.provider.wsconnected && c.provider.synced)).toBe(true),
+    );
+    editor.doc.getText('notes').insert(0, '新');
+    await eventually(() => expect(text(viewer)).toBe(`新${MARKER.slice(2)}`));
+    // Their sync replies held only what the relay has: the viewer's was not taken for an edit,
+    // and neither was stored.
+    expect(relay.metrics.errors('read_only_write')).toBe(0);
+    expect(viewer.provider.wsconnected).toBe(true);
+    await eventually(async () => expect(await relay.store.logLength('p1')).toBe(rows + 1));
+  });
+
   test('one token serves many connections; revoking it closes them all within about a second', async () => {
     await seed('p1');
     const { token, id } = relay.mint({ plan: 'p1', role: 'editor', name: '李四' });

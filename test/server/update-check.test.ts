@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { ProtocolError, decodeClientMessage } from '../../server/protocol.ts';
-import { UpdateRefused, applyCheckedUpdate } from '../../server/update-check.ts';
+import { UpdateRefused, addsNothing, applyCheckedUpdate } from '../../server/update-check.ts';
 import { REPO_ROOT } from '../helpers/relay.ts';
 import { contentOf, docWith, updateOfFrame } from '../helpers/yjs-content.ts';
 
@@ -312,3 +312,53 @@ test('valid concurrent edits, undos and resyncs are never refused, and every rep
     { seed: SEED, numRuns: RUNS, endOnFailure: true },
   );
 }, 120_000);
+
+describe('an update that holds nothing the doc lacks', () => {
+  /** A relay's doc and a client that synced it, with deletions on both sides' history. */
+  function synced(): { relay: Y.Doc; client: Y.Doc; reply: () => Uint8Array } {
+    const relay = new Y.Doc();
+    relay.getText('t').insert(0, '加强理论武装，严格落实');
+    relay.getText('t').delete(2, 3);
+    relay.getMap('tasks').set('a', '一');
+    relay.getMap('tasks').delete('a');
+    const client = docWith(Y.encodeStateAsUpdate(relay));
+    // A stock client's sync reply: what the relay lacks, with the client's whole delete set.
+    const reply = (): Uint8Array => Y.encodeStateAsUpdate(client, Y.encodeStateVector(relay));
+    return { relay, client, reply };
+  }
+  const holdsNothingNew = (doc: Y.Doc, update: Uint8Array): boolean =>
+    addsNothing(doc, Y.decodeUpdate(update));
+
+  test('a reconnecting client’s reply with all it knows: its delete set, all known', () => {
+    const { relay, reply } = synced();
+    const update = reply();
+    expect(Y.decodeUpdate(update).ds.clients.size).toBeGreaterThan(0);
+    expect(holdsNothingNew(relay, update)).toBe(true);
+    // The whole state, too.
+    expect(holdsNothingNew(relay, Y.encodeStateAsUpdate(relay))).toBe(true);
+  });
+
+  test('an insertion, a deletion or an item the doc lacks is something new', () => {
+    const inserted = synced();
+    inserted.client.getText('t').insert(0, '新');
+    expect(holdsNothingNew(inserted.relay, inserted.reply())).toBe(false);
+
+    const deleted = synced();
+    deleted.client.getText('t').delete(0, 1);
+    expect(holdsNothingNew(deleted.relay, deleted.reply())).toBe(false);
+
+    // Deleting the rest of a text the relay has partly deleted.
+    const partly = synced();
+    partly.client.getText('t').delete(0, partly.client.getText('t').length);
+    expect(holdsNothingNew(partly.relay, partly.reply())).toBe(false);
+
+    // Another client's edit the relay never got.
+    const { relay } = synced();
+    const stranger = new Y.Doc();
+    stranger.getMap('tasks').set('b', '二');
+    expect(holdsNothingNew(relay, Y.encodeStateAsUpdate(stranger))).toBe(false);
+    // Applied, it is known.
+    Y.applyUpdate(relay, Y.encodeStateAsUpdate(stranger));
+    expect(holdsNothingNew(relay, Y.encodeStateAsUpdate(stranger))).toBe(true);
+  });
+});
