@@ -1,10 +1,11 @@
 /**
- * Back-off for senders whose updates the relay refuses after applying them: Yjs threw
- * half-way, or the update check found items that contradict their neighbours. Each such
- * refusal closes the connection (1007) and rebuilds the plan's doc from the store on the
- * relay's thread, ~75 ms for a 10,000-task plan; the per-connection rate limit does not bound
- * it, since a sender that reconnects has a fresh connection. One that sent such an update
- * again and again kept the relay rebuilding, and every plan's edits waited behind it.
+ * Back-off for senders whose data the relay refuses at a cost. An update refused after
+ * applying it (Yjs threw half-way, or the update check found items that contradict their
+ * neighbours) closes the connection (1007) and rebuilds the plan's doc from the store on the
+ * relay's thread, ~75 ms for a 10,000-task plan; a large frame that fails to decode, or an
+ * edit of a viewer's (4403), is decoded in full first (~0.5 s for 8 MiB). The per-connection
+ * rate limit does not bound that, since a sender that reconnects has a fresh connection: one
+ * that sent such data again and again kept the relay busy, and every plan's edits waited.
  *
  * So after {@link REFUSALS_BEFORE_BLOCK} refusals within `windowMs`, the sender's upgrades
  * to that plan are refused (HTTP 429) for `blockMs`, doubled for each further block, up to

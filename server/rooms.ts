@@ -463,6 +463,7 @@ export class Connection {
         'malformed frame: closing the connection',
       );
       this.close(CLOSE_INVALID_PAYLOAD, 'malformed message');
+      if (data.byteLength >= COSTLY_FRAME_BYTES) this._registry.costlyRefusal(this);
       return;
     }
     const room = this.room;
@@ -489,6 +490,7 @@ export class Connection {
         if (this.ctx.readOnly) {
           this._registry.metrics.error('read_only_write');
           this.close(CLOSE_FORBIDDEN, 'read-only connection: edits are not accepted');
+          this._registry.costlyRefusal(this);
           return;
         }
         this._registry.enqueueWrite(room, this, message.update);
@@ -502,6 +504,12 @@ export class Connection {
     }
   }
 }
+
+/**
+ * A frame at least this large that does not decode counts toward its sender's back-off:
+ * decoding 8 MiB of structs that fail at the end takes the relay ~0.5 s.
+ */
+const COSTLY_FRAME_BYTES = 64 * 1024;
 
 /** A connection's sync budget holds this many seconds' worth of `syncMsPerSecond`. */
 const SYNC_BUDGET_SECONDS = 10;
@@ -705,6 +713,21 @@ export class RoomRegistry {
     }
     if (rows >= this.limits.compactEvery && !room.disposed)
       await this._compactOne(room.planId, rows);
+  }
+
+  /**
+   * Counts a refusal that cost the relay real work toward its sender's back-off (refusals.ts):
+   * an update refused after applying it (the plan's doc is rebuilt), an edit of a viewer's
+   * (decoded in full first), a large frame that did not decode. Small malformed frames cost
+   * microseconds and do not count.
+   */
+  costlyRefusal(conn: Connection): void {
+    const sender = conn.ctx.sender;
+    if (sender === undefined || !this.refusals.refused(sender)) return;
+    this.logger.warn(
+      { event: 'sender_blocked', plan: conn.ctx.planId, principal: conn.ctx.principal },
+      'data refused again and again: holding this sender back',
+    );
   }
 
   /** Queues a checked update for the group commit at the end of this turn. */
@@ -951,12 +974,7 @@ export class RoomRegistry {
           'update does not apply: refusing it',
         );
         w.conn.close(CLOSE_INVALID_PAYLOAD, 'update does not apply');
-        const sender = w.conn.ctx.sender;
-        if (sender !== undefined && this.refusals.refused(sender))
-          this.logger.warn(
-            { event: 'sender_blocked', plan: w.room.planId, principal: w.conn.ctx.principal },
-            'updates refused again and again: holding this sender back',
-          );
+        this.costlyRefusal(w.conn);
       }
     }
     if (applied.length > 0) {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
-import { CLOSE_INVALID_PAYLOAD } from '../../server/protocol.ts';
+import * as Y from 'yjs';
+import { CLOSE_FORBIDDEN, CLOSE_INVALID_PAYLOAD } from '../../server/protocol.ts';
 import {
   MAX_SENDERS,
   REFUSALS_BEFORE_BLOCK,
@@ -9,6 +10,7 @@ import {
   senderKey,
 } from '../../server/refusals.ts';
 import { eventually } from '../helpers/eventually.ts';
+import { updateFrame } from '../helpers/yjs-content.ts';
 import {
   REPO_ROOT,
   closed,
@@ -204,5 +206,69 @@ describe('a sender whose updates the relay refuses again and again', () => {
       100,
     );
     expect(await me(hostile)).not.toHaveProperty('heldBackSeconds');
+  });
+});
+
+describe('what counts toward the back-off', () => {
+  let dir: string | undefined;
+  let relay: TestRelay | undefined;
+  afterEach(async () => {
+    await relay?.close();
+    if (dir !== undefined) removeDir(dir);
+  });
+
+  /** Opens a socket as `token`, sends `frame`, and resolves to the close code. */
+  async function sendOnce(wsUrl: string, token: string, frame: Uint8Array): Promise<number> {
+    const ws = await openRawSocket(wsUrl, '/p', 5000, { token });
+    const done = closed(ws);
+    ws.send(frame);
+    return (await done).code;
+  }
+
+  test('a viewer’s edits and large frames that do not decode count; small bad frames do not', async () => {
+    dir = makeTempDir();
+    relay = await startTestRelay({ dataDir: dir, limits: { refusalBlockMs: 60_000 } });
+    const wsUrl = relay.url.replace('http', 'ws');
+    const token = (role: 'viewer' | 'editor', name: string): string =>
+      relay!.mint({ plan: 'p', role, name }).token;
+    const opens = async (t: string): Promise<boolean> => {
+      try {
+        (await openRawSocket(wsUrl, '/p', 5000, { token: t })).close();
+        return true;
+      } catch (error) {
+        expect(String(error)).toMatch(/429/);
+        return false;
+      }
+    };
+
+    // A viewer's edit: decoded in full, then refused (4403).
+    const author = new Y.Doc();
+    author.getText('notes').insert(0, '只读用户的修改');
+    const edit = updateFrame(Y.encodeStateAsUpdate(author));
+    const viewer = token('viewer', 'viewer');
+    for (let i = 0; i < REFUSALS_BEFORE_BLOCK; i++)
+      expect(await sendOnce(wsUrl, viewer, edit)).toBe(CLOSE_FORBIDDEN);
+    expect(await opens(viewer)).toBe(false);
+
+    // A large update frame cut short: the decoder reads most of it before it fails.
+    const big = new Y.Doc();
+    big.transact(() => {
+      for (let i = 0; i < 20_000; i++) big.getMap('m').set(`k${i}`, i);
+    });
+    const full = updateFrame(Y.encodeStateAsUpdate(big));
+    const cut = full.slice(0, full.length - 3);
+    expect(cut.length).toBeGreaterThan(64 * 1024);
+    const large = token('editor', 'large');
+    for (let i = 0; i < REFUSALS_BEFORE_BLOCK; i++)
+      expect(await sendOnce(wsUrl, large, cut)).toBe(CLOSE_INVALID_PAYLOAD);
+    expect(await opens(large)).toBe(false);
+
+    // Small malformed frames cost the relay next to nothing: never held back for them.
+    const small = token('editor', 'small');
+    for (let i = 0; i < 10; i++)
+      expect(await sendOnce(wsUrl, small, new Uint8Array([0, 2, 0xff, 0xff]))).toBe(
+        CLOSE_INVALID_PAYLOAD,
+      );
+    expect(await opens(small)).toBe(true);
   });
 });
