@@ -15,13 +15,10 @@ import {
   REPO_ROOT,
   closed,
   connectClient,
-  makeTempDir,
   openRawSocket,
-  removeDir,
-  startTestRelay,
   type TestClient,
-  type TestRelay,
 } from '../helpers/relay.ts';
+import { relayForThisTest } from '../helpers/relay-per-test.ts';
 
 const FIXTURES = `${REPO_ROOT}test/fixtures/relay/`;
 
@@ -111,13 +108,9 @@ describe('the refusal back-off', () => {
 });
 
 describe('a sender whose updates the relay refuses again and again', () => {
-  let dir: string | undefined;
-  let relay: TestRelay | undefined;
   const clients: TestClient[] = [];
-  afterEach(async () => {
+  afterEach(() => {
     for (const c of clients.splice(0)) c.destroy();
-    await relay?.close();
-    if (dir !== undefined) removeDir(dir);
   });
 
   /** Resolves to the HTTP status of a refused upgrade, or 101 once the socket opens. */
@@ -144,10 +137,9 @@ describe('a sender whose updates the relay refuses again and again', () => {
   }
 
   test('is held back at the upgrade (429), alone, and the plan is rebuilt only three times', async () => {
-    dir = makeTempDir();
     const blockMs = 3000;
-    relay = await startTestRelay({ dataDir: dir, limits: { refusalBlockMs: blockMs } });
-    const wsUrl = relay.url.replace('http', 'ws');
+    const relay = await relayForThisTest({ limits: { refusalBlockMs: blockMs } });
+    const { wsUrl } = relay;
     const planId = 'target';
     const seed = new Uint8Array(readFileSync(`${FIXTURES}plan-state.update`));
     expect((await relay.store.createPlan(planId, seed)).ok).toBe(true);
@@ -180,7 +172,7 @@ describe('a sender whose updates the relay refuses again and again', () => {
 
     // The page of a browser, which cannot read the 429, learns it from /api/me.
     const me = async (token: string): Promise<Record<string, unknown>> => {
-      const res = await fetch(`${relay!.url}/api/me?plan=${planId}`, {
+      const res = await fetch(`${relay.url}/api/me?plan=${planId}`, {
         headers: { authorization: `Bearer ${token}` },
       });
       expect(res.status).toBe(200);
@@ -210,13 +202,6 @@ describe('a sender whose updates the relay refuses again and again', () => {
 });
 
 describe('what counts toward the back-off', () => {
-  let dir: string | undefined;
-  let relay: TestRelay | undefined;
-  afterEach(async () => {
-    await relay?.close();
-    if (dir !== undefined) removeDir(dir);
-  });
-
   /** Opens a socket as `token`, sends `frame`, and resolves to the close code. */
   async function sendOnce(wsUrl: string, token: string, frame: Uint8Array): Promise<number> {
     const ws = await openRawSocket(wsUrl, '/p', 5000, { token });
@@ -226,11 +211,10 @@ describe('what counts toward the back-off', () => {
   }
 
   test('a viewer’s edits and large frames that do not decode count; small bad frames do not', async () => {
-    dir = makeTempDir();
-    relay = await startTestRelay({ dataDir: dir, limits: { refusalBlockMs: 60_000 } });
-    const wsUrl = relay.url.replace('http', 'ws');
+    const relay = await relayForThisTest({ limits: { refusalBlockMs: 60_000 } });
+    const { wsUrl } = relay;
     const token = (role: 'viewer' | 'editor', name: string): string =>
-      relay!.mint({ plan: 'p', role, name }).token;
+      relay.mint({ plan: 'p', role, name }).token;
     const opens = async (t: string): Promise<boolean> => {
       try {
         (await openRawSocket(wsUrl, '/p', 5000, { token: t })).close();

@@ -7,30 +7,20 @@ import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
 import { CLOSE_POLICY_VIOLATION, MESSAGE_SYNC } from '../../server/protocol.ts';
 import { eventually } from '../helpers/eventually.ts';
-import {
-  closed,
-  connectClient,
-  makeTempDir,
-  openRawSocket,
-  removeDir,
-  startTestRelay,
-  type TestClient,
-  type TestRelay,
-} from '../helpers/relay.ts';
+import { closed, connectClient, openRawSocket, type TestClient } from '../helpers/relay.ts';
+import { relayForThisTest } from '../helpers/relay-per-test.ts';
 
-let dir: string | undefined;
-let relay: TestRelay | undefined;
+type TestRelay = Awaited<ReturnType<typeof relayForThisTest>>;
+
 const clients: TestClient[] = [];
 
-afterEach(async () => {
+afterEach(() => {
   for (const c of clients.splice(0)) c.destroy();
-  await relay?.close();
-  if (dir !== undefined) removeDir(dir);
 });
 
 /** A plan of `tasks` tasks, built by one client; returns that client's id. */
-async function buildPlan(wsUrl: string, planId: string, tasks: number): Promise<number> {
-  const builder = connectClient(wsUrl, planId, { awareness: false });
+async function buildPlan(relay: TestRelay, planId: string, tasks: number): Promise<number> {
+  const builder = connectClient(relay.wsUrl, planId, { awareness: false });
   clients.push(builder);
   await builder.synced();
   const map = builder.doc.getMap<Y.Map<unknown>>('tasks');
@@ -42,7 +32,7 @@ async function buildPlan(wsUrl: string, planId: string, tasks: number): Promise<
       map.set(`task-${i}`, task);
     }
   });
-  await eventually(async () => expect(await relay!.store.logLength(planId)).toBeGreaterThan(0));
+  await eventually(async () => expect(await relay.store.logLength(planId)).toBeGreaterThan(0));
   return builder.doc.clientID;
 }
 
@@ -74,12 +64,11 @@ function collectAnswers(ws: WebSocket): Uint8Array[] {
 }
 
 test('one connection asking for a large plan again and again is closed; others are served', async () => {
-  dir = makeTempDir();
   // A budget far below what one answer for 2,000 tasks costs: the first answer goes out (a
   // joiner always gets one), the next request finds the budget spent.
-  relay = await startTestRelay({ dataDir: dir, limits: { syncMsPerSecond: 0.01 } });
-  const wsUrl = relay.url.replace('http', 'ws');
-  const builder = await buildPlan(wsUrl, 'big', 2000);
+  const relay = await relayForThisTest({ limits: { syncMsPerSecond: 0.01 } });
+  const { wsUrl } = relay;
+  const builder = await buildPlan(relay, 'big', 2000);
 
   const ws = await openRawSocket(wsUrl, '/big');
   const answers = collectAnswers(ws);
@@ -99,10 +88,9 @@ test('one connection asking for a large plan again and again is closed; others a
 });
 
 test('a state vector that claims nothing the plan holds gets the whole plan', async () => {
-  dir = makeTempDir();
-  relay = await startTestRelay({ dataDir: dir });
-  const wsUrl = relay.url.replace('http', 'ws');
-  const builder = await buildPlan(wsUrl, 'p', 50);
+  const relay = await relayForThisTest();
+  const { wsUrl } = relay;
+  const builder = await buildPlan(relay, 'p', 50);
 
   const ws = await openRawSocket(wsUrl, '/p');
   const answers = collectAnswers(ws);
