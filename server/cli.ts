@@ -32,7 +32,8 @@ const SERVE_USAGE = `usage: qingdan serve [options]
   --max-awareness-entries N    awareness entries per plan (default ${DEFAULT_LIMITS.maxAwarenessEntriesPerPlan})
   --unload-grace-ms N          keep an unused plan loaded this long (default ${DEFAULT_LIMITS.unloadGraceMs})
   --ping-interval-ms N         drop peers that miss a ping (default ${DEFAULT_LIMITS.pingIntervalMs})
-  --refusal-block-ms N         a sender whose updates were refused 3 times in a minute may not
+  --refusal-block-ms N         a sender whose data was refused 3 times in a minute (updates
+                               that do not apply, a viewer's edits, large bad frames) may not
                                connect to that plan for this long (HTTP 429), doubling up to
                                15 times it; 0: never (default ${DEFAULT_LIMITS.refusalBlockMs})
   --log-level LEVEL            ${LOG_LEVELS.join('|')} (default info); logs go to stderr

@@ -406,9 +406,9 @@ export function createRelayHttp(deps: HttpDeps): RelayHttp {
         metrics.error('upgrade_refused');
         logger.info(
           { event: 'upgrade_refused', plan: planId, status: 429, principal: result.principal },
-          "upgrade refused: this sender's updates were refused again and again",
+          "upgrade refused: this sender's data was refused again and again",
         );
-        refuseUpgrade(socket, 429, 'updates refused again and again: try again later', {
+        refuseUpgrade(socket, 429, 'data refused again and again: try again later', {
           'Retry-After': String(Math.ceil(wait / 1000)),
         });
         return;

@@ -82,9 +82,9 @@ export interface RoomLimits {
    */
   readonly newPlanPollMs: number;
   /**
-   * How long a sender whose updates were refused three times within a minute may not connect
-   * to that plan (HTTP 429); doubled for each further block, up to 15 times this; 0: never
-   * (see refusals.ts).
+   * How long a sender whose data was refused at a cost three times within a minute may not
+   * connect to that plan (HTTP 429); doubled for each further block, up to 15 times this; 0:
+   * never (see refusals.ts and `costlyRefusal`).
    */
   readonly refusalBlockMs: number;
   /**
