@@ -96,7 +96,10 @@ process.on('SIGUSR2', () => {
 export async function heapAfterGc(pid: number, probeFile: string): Promise<number> {
   rmSync(probeFile, { force: true });
   process.kill(pid, 'SIGUSR2');
-  return eventually(() => Number(readFileSync(probeFile, 'utf8')), 10_000, 20);
+  const heap = await eventually(() => Number(readFileSync(probeFile, 'utf8')), 10_000, 20);
+  // Beside the data dir, so removing the dir would leave it behind in the temp dir.
+  rmSync(probeFile, { force: true });
+  return heap;
 }
 
 /** A relay running as a child process. */
