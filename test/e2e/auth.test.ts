@@ -81,6 +81,18 @@ describe('invite links with roles', () => {
     // The viewer is still connected (it sent nothing the relay refused).
     await waitSynced(viewer.page);
     expect(await viewer.page.getByRole('treeitem').count()).toBe(1);
+
+    // A deletion in the plan: from now on every device's sync reply carries a delete set.
+    await titleField(editor.page, '加强理论武装学习').fill('加强学习');
+    await titleField(editor.page, '加强学习').press('Tab');
+    await box(viewer.page, '加强学习').waitFor();
+    // Everyone loses the relay for a moment and comes back. The viewer's reply on
+    // reconnecting holds nothing new: it is not taken for an edit, and live sync goes on.
+    await suite.relay.restart();
+    await box(editor.page, '加强学习').uncheck();
+    await expect.poll(() => box(viewer.page, '加强学习').isChecked()).toBe(false);
+    expect(await viewer.page.locator('cl-access [role=alert]').count()).toBe(0);
+    await waitSynced(viewer.page);
   });
 
   test('a revoked invite tells its holder to ask for a new one; a new link syncs the device’s edits', async () => {
