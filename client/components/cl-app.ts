@@ -79,6 +79,8 @@ export class ClApp extends LitElement {
   @state() private _editingProfile = false;
   /** An invite's `#token=` is taken out of the address bar and stored before pages open. */
   @state() private _inviteTaken = false;
+  /** The print view could not be fetched (offline before the app ever had it). */
+  @state() private _printUnavailable = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -151,7 +153,14 @@ export class ClApp extends LitElement {
     if (r.page === 'print') {
       // The print view and its table are loaded when first opened (cached by the service
       // worker like every chunk); the element upgrades with the properties already set.
-      void loadPrintPage().catch(() => undefined);
+      void loadPrintPage().then(
+        () => (this._printUnavailable = false),
+        () => (this._printUnavailable = true),
+      );
+      if (this._printUnavailable)
+        return html`<p role="alert">
+          ${msg('打印视图尚未下载到本设备，请联网后再打开。', { id: 'print.unavailable' })}
+        </p>`;
       return p
         ? html`<cl-print-page
             .planId=${r.planId}

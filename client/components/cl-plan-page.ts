@@ -45,6 +45,8 @@ export class ClPlanPage extends LitElement {
   @property({ attribute: false }) profile!: Profile;
   /** Issue 6: the 审定版本 panel, and the agreed version the plan is compared with. */
   @state() private _versionsOpen = false;
+  /** The versions panel could not be fetched (offline before the page ever had it). */
+  @state() private _versionsUnavailable = false;
   @state() private _compareWith: string | null = null;
   private readonly _compare = new CompareController(this);
   @state() private _session: PlanSession | null = null;
@@ -237,7 +239,22 @@ export class ClPlanPage extends LitElement {
           </button>
         </span>
       </div>
-      ${this._versionsOpen ? html`<cl-versions .session=${s} .base=${this._compareWith} .changes=${this._compare.value.changes} @compare-select=${(e: CompareSelect) => (this._compareWith = e.version)}></cl-versions>` : nothing}
+      ${
+        !this._versionsOpen
+          ? nothing
+          : this._versionsUnavailable
+            ? html`<p role="alert">
+                ${msg('审定版本面板尚未下载到本设备，请联网后再打开。', {
+                  id: 'plan.versions-unavailable',
+                })}
+              </p>`
+            : html`<cl-versions
+                .session=${s}
+                .base=${this._compareWith}
+                .changes=${this._compare.value.changes}
+                @compare-select=${(e: CompareSelect) => (this._compareWith = e.version)}
+              ></cl-versions>`
+      }
       ${this._panel === 'branches' ? html`<cl-branches .session=${s} .branches=${this._outline.value.branches}></cl-branches>` : nothing}
       ${this._panel === 'trash' ? html`<cl-trash .session=${s}></cl-trash>` : nothing}
       ${this._panel === 'invites' ? html`<cl-invites .session=${s}></cl-invites>` : nothing}
@@ -259,7 +276,11 @@ export class ClPlanPage extends LitElement {
   /** The versions panel (issue 6) is loaded when first opened, not with the checklist. */
   private readonly _toggleVersions = (): void => {
     this._versionsOpen = !this._versionsOpen;
-    if (this._versionsOpen) void loadVersions().catch(() => undefined);
+    if (!this._versionsOpen) return;
+    void loadVersions().then(
+      () => (this._versionsUnavailable = false),
+      () => (this._versionsUnavailable = true),
+    );
   };
 
   private _toggle(p: 'branches' | 'trash' | 'invites'): void {

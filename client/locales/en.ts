@@ -173,10 +173,14 @@ export const templates = {
   'import.keys': '↑/↓ select a row, Alt+←/→ change its level, Delete removes it.',
   'plan.versions': 'Agreed versions',
   'plan.print': 'Print and export',
+  'plan.versions-unavailable':
+    'The versions panel is not on this device yet: open it again once you are online.',
   'mark.added': 'New',
   'mark.changed': 'Changed',
   'mark.moved': 'Moved',
   'print.back': '← Back to the checklist',
+  'print.unavailable':
+    'The print view is not on this device yet: open it again once you are online.',
   'print.toolbar': 'Print options',
   'print.version': 'Version',
   'print.current': 'Current checklist (not agreed)',

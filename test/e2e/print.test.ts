@@ -438,6 +438,41 @@ describe('the print view', () => {
     await expect.poll(() => page.locator('cl-print-view tr.task').count()).toBe(13);
   });
 
+  test('a part never fetched says so offline, and opens once the network is back', async () => {
+    const w = await openPage(suite.browser, {
+      name: '赵六',
+      baseURL: suite.relay.url,
+      serviceWorkers: 'block',
+    });
+    onTestFinished(() => {
+      expect(w.errors).toEqual([]);
+    });
+    const { page } = w;
+    // The network fails for the two lazily loaded parts, as if it went away before they came.
+    const lazyParts = /\/assets\/(cl-versions|cl-print-page)-[^/]*\.js$/;
+    await page.route(lazyParts, (route) => route.abort('internetdisconnected'));
+    await page.goto('/');
+    await answerFirstUse(page, '赵六', '机关党支部');
+    await gotoPlan(page, 'seed2023');
+    await waitSynced(page);
+    const panel = page.getByRole('button', { name: '审定版本' });
+    await panel.click();
+    await expect
+      .poll(() => page.getByRole('alert').innerText())
+      .toBe('审定版本面板尚未下载到本设备，请联网后再打开。');
+    await page.getByRole('button', { name: '打印和导出' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').innerText())
+      .toBe('打印视图尚未下载到本设备，请联网后再打开。');
+
+    await page.unroute(lazyParts);
+    await page.goBack();
+    await panel.click();
+    await page.getByRole('button', { name: '审定当前清单…' }).waitFor();
+    await page.getByRole('button', { name: '打印和导出' }).click();
+    await expect.poll(() => page.locator('cl-print-view tr.task').count()).toBe(13);
+  });
+
   test('two people agreeing offline at once make two whole versions, never a mix', async () => {
     const people = [];
     for (const [name, edit] of [
