@@ -121,8 +121,12 @@ beforeAll(() => {
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
 });
 
-async function person(name = '张三', baseURL = suite.relay.url): Promise<WatchedPage> {
-  const w = await openPage(suite.browser, { name, baseURL });
+async function person(
+  name = '张三',
+  baseURL = suite.relay.url,
+  serviceWorkers: 'allow' | 'block' = 'allow',
+): Promise<WatchedPage> {
+  const w = await openPage(suite.browser, { name, baseURL, serviceWorkers });
   onTestFinished(() => {
     expect(w.errors).toEqual([]);
   });
@@ -416,17 +420,7 @@ describe('the print view', () => {
 
   test('the versions panel and the print view open offline before any service worker controls the page', async () => {
     // A first visit that loses the network at once: no service worker has taken the page yet.
-    const w = await openPage(suite.browser, {
-      name: '王五',
-      baseURL: suite.relay.url,
-      serviceWorkers: 'block',
-    });
-    onTestFinished(() => {
-      expect(w.errors).toEqual([]);
-    });
-    const { page, context } = w;
-    await page.goto('/');
-    await answerFirstUse(page, '王五', '机关党支部');
+    const { page, context } = await person('王五', suite.relay.url, 'block');
     await gotoPlan(page, 'seed2023');
     await waitSynced(page);
     // The page fetches both in the background once it has settled.
@@ -439,20 +433,10 @@ describe('the print view', () => {
   });
 
   test('a part never fetched says so offline, and opens once the network is back', async () => {
-    const w = await openPage(suite.browser, {
-      name: '赵六',
-      baseURL: suite.relay.url,
-      serviceWorkers: 'block',
-    });
-    onTestFinished(() => {
-      expect(w.errors).toEqual([]);
-    });
-    const { page } = w;
+    const { page } = await person('赵六', suite.relay.url, 'block');
     // The network fails for the two lazily loaded parts, as if it went away before they came.
     const lazyParts = /\/assets\/(cl-versions|cl-print-page)-[^/]*\.js$/;
     await page.route(lazyParts, (route) => route.abort('internetdisconnected'));
-    await page.goto('/');
-    await answerFirstUse(page, '赵六', '机关党支部');
     await gotoPlan(page, 'seed2023');
     await waitSynced(page);
     const panel = page.getByRole('button', { name: '审定版本' });
