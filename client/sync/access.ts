@@ -138,8 +138,9 @@ export class AccessWatch {
       const r = await checkToken(this._token, this._target.planId);
       if (this._disposed) return;
       if (r === 'refused' || r === 'forbidden') this._stop(r);
-      // Held back after refused updates: the same data would be refused again once let in.
-      else if (r === 'held-back') this._stop('rejected');
+      // Held back after refused data: the same data would be refused again once let in. A
+      // viewer's is its own changes, which the relay never takes (the read-only state says so).
+      else if (r === 'held-back') this._stop(this.role === 'viewer' ? 'read-only' : 'rejected');
     } finally {
       this._checking = false;
     }

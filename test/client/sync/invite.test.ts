@@ -233,6 +233,17 @@ describe('AccessWatch', () => {
     expect(w.state).toBe('rejected');
     expect(disconnected()).toBe(1);
     w.dispose();
+
+    // A viewer is held back for its own changes, which the relay never takes: it says that.
+    const viewer = new AccessWatch(target());
+    viewer.begin(token({ role: 'viewer' }));
+    const watched = fakeProvider();
+    viewer.watch(watched.provider);
+    watched.emit('connection-close', { code: 1006 });
+    await settled();
+    expect(viewer.state).toBe('read-only');
+    expect(watched.disconnected()).toBe(1);
+    viewer.dispose();
   });
 });
 
