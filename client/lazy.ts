@@ -33,8 +33,8 @@ const PREFETCH_WITHIN_MS = 1500;
 
 /**
  * Fetches the plan page's lazy parts in the background, once the page is idle after its
- * first render. Offline, the element that needs one stays empty until the network is back and
- * it is opened again; nothing is thrown at the page.
+ * first render. A failure is not thrown at the page: the part is fetched again when it is
+ * opened, and says so if it still cannot be.
  */
 export function prefetchPlanParts(): void {
   const fetchParts = (): void => {

@@ -77,8 +77,6 @@ export type ClientMessage =
   | {
       readonly type: 'sync-step2' | 'update';
       readonly update: Uint8Array;
-      /** True when the update carries no structs and no deletions (every client's first reply). */
-      readonly empty: boolean;
       /** Its structs and deletions, as the check before applying decoded them. */
       readonly decoded: DecodedUpdate;
     }
@@ -219,7 +217,6 @@ function decodeUnchecked(data: Uint8Array, limits: DecodeLimits): ClientMessage 
         message = {
           type: step === SYNC_STEP2 ? 'sync-step2' : 'update',
           update: payload,
-          empty: decoded.structs.length === 0 && decoded.ds.clients.size === 0,
           decoded,
         };
       } else {

@@ -286,7 +286,7 @@ export class Connection {
     this.renewalCursor = room.renewalSeq;
     this._tokens = registry.limits.messageBurst;
     this._awarenessTokens = registry.limits.awarenessPerSecond;
-    this._syncBudgetMs = SYNC_BUDGET_SECONDS * registry.limits.syncMsPerSecond;
+    this._syncBudgetMs = this._syncBurstMs();
   }
 
   /** Feed one received frame. */
@@ -423,9 +423,13 @@ export class Connection {
     const cost = performance.now() - started;
     // A joiner's first answer is charged at most half the budget: a very large plan's first
     // answer must not leave its later, cheap requests refused.
-    const burst = SYNC_BUDGET_SECONDS * this._registry.limits.syncMsPerSecond;
-    this._syncBudgetMs -= this._answeredSync ? cost : Math.min(cost, burst / 2);
+    this._syncBudgetMs -= this._answeredSync ? cost : Math.min(cost, this._syncBurstMs() / 2);
     this._answeredSync = true;
+  }
+
+  /** The most a connection's sync budget holds. */
+  private _syncBurstMs(): number {
+    return SYNC_BUDGET_SECONDS * this._registry.limits.syncMsPerSecond;
   }
 
   private _refill(): void {
@@ -436,7 +440,7 @@ export class Connection {
       this._registry.limits;
     this._tokens = Math.min(messageBurst, this._tokens + elapsed * messagesPerSecond);
     this._syncBudgetMs = Math.min(
-      SYNC_BUDGET_SECONDS * syncMsPerSecond,
+      this._syncBurstMs(),
       this._syncBudgetMs + elapsed * syncMsPerSecond,
     );
     this._awarenessTokens = Math.min(
@@ -484,9 +488,9 @@ export class Connection {
         return;
       case 'sync-step2':
       case 'update':
-        // Nothing new (a reconnecting client's sync reply: its whole delete set, all known):
-        // nothing to store or relay, and no edit of a viewer's.
-        if (message.empty || addsNothing(room.doc, message.decoded)) return;
+        // Nothing new (every client's first sync reply, empty; a reconnecting client's, its
+        // whole delete set, all known): nothing to store or relay, and no edit of a viewer's.
+        if (addsNothing(room.doc, message.decoded)) return;
         if (this.ctx.readOnly) {
           this._registry.metrics.error('read_only_write');
           this.close(CLOSE_FORBIDDEN, 'read-only connection: edits are not accepted');
